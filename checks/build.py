@@ -1,0 +1,225 @@
+"""Turn schema-valid raw documents into typed model objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .clauses import parse_clauses
+from .loader import RawDocument
+from .model import (
+    Attachment,
+    Checkpoint,
+    DataColumn,
+    Duty,
+    Evidence,
+    EvidenceType,
+    Kpi,
+    ManualObject,
+    Nonconformity,
+    Plan,
+    Policy,
+    Review,
+    Revision,
+    Role,
+    Rule,
+    ScheduleRow,
+    Source,
+    Waiver,
+)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """YAML gives dates as objects, quoted ones as strings; the schema checked both."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _base(doc: RawDocument) -> dict[str, Any]:
+    return {"id": str(doc.data["id"]), "kind": doc.data["kind"], "source": doc.source, "data": doc.data}
+
+
+def _policy(doc: RawDocument) -> Policy:
+    d = doc.data
+    review = d.get("review")
+    clauses, _ = parse_clauses(doc.source.body or "", doc.source.body_line)
+    return Policy(
+        **_base(doc),
+        title=d["title"],
+        doc_no=str(d["doc_no"]),
+        version=str(d["version"]),
+        status=d["status"],
+        owner=d["owner"],
+        effective=as_date(d.get("effective")),
+        review=Review(review["cycle"], as_date(review.get("last"))) if review else None,
+        revisions=tuple(
+            Revision(
+                version=str(r["version"]),
+                author=r["author"],
+                date=as_date(r["date"]) or dt.date.min,
+                change=r["change"],
+                reviewed_by=r.get("reviewed_by"),
+                reviewed=as_date(r.get("reviewed")),
+                approved_by=r.get("approved_by"),
+                approved=as_date(r.get("approved")),
+            )
+            for r in d.get("revisions", [])
+        ),
+        clauses=clauses,
+    )
+
+
+def _role(doc: RawDocument) -> Role:
+    d = doc.data
+    return Role(
+        **_base(doc),
+        name=d["name"],
+        type=d.get("type"),
+        parent=d.get("parent"),
+        members=tuple(d.get("members", [])),
+        duties=tuple(
+            Duty(x["text"], x.get("clause"), x.get("raci"), tuple(x.get("activities", []))) for x in d.get("duties", [])
+        ),
+    )
+
+
+def _checkpoint(doc: RawDocument) -> Checkpoint:
+    d = doc.data
+    return Checkpoint(
+        **_base(doc),
+        title=d["title"],
+        clause=d["clause"],
+        area=d["area"],
+        owner=d["owner"],
+        requires=tuple(Rule(r) for r in d.get("requires", [])),
+        check=d.get("check"),
+        severity=d.get("severity", "major"),
+        remedy=d.get("remedy"),
+        description=d.get("description"),
+    )
+
+
+def _kpi(doc: RawDocument) -> Kpi:
+    d = doc.data
+    return Kpi(
+        **_base(doc),
+        title=d["title"],
+        formula=d["formula"],
+        source_type=d["source"],
+        compute=d["compute"],
+        target=d.get("target"),
+        unit=d.get("unit", ""),
+        period=d["period"],
+        owner=d["owner"],
+        clause=d.get("clause"),
+        description=d.get("description"),
+    )
+
+
+def _plan(doc: RawDocument) -> Plan:
+    d = doc.data
+    return Plan(
+        **_base(doc),
+        year=d["year"],
+        title=d.get("title"),
+        document=d.get("document"),
+        schedule=tuple(
+            ScheduleRow(r["id"], r["activity"], r["owner"], tuple(r["due"]), r["produces"], r.get("seq"))
+            for r in d["schedule"]
+        ),
+    )
+
+
+def _evidence_type(doc: RawDocument) -> EvidenceType:
+    d = doc.data
+    return EvidenceType(
+        **_base(doc),
+        title=d["title"],
+        description=d.get("description"),
+        fields=d.get("fields") or {},
+        data_columns=tuple(
+            DataColumn(c["name"], c["type"], bool(c.get("required", False)), c.get("description"))
+            for c in d.get("data_columns", [])
+        ),
+        template=d.get("template"),
+    )
+
+
+def resolve_relative(source: Source, written: str) -> Path:
+    """A path written in a record, relative to the record's folder."""
+    return (source.path.parent / written).resolve()
+
+
+def _evidence(doc: RawDocument) -> Evidence:
+    d = doc.data
+    return Evidence(
+        **_base(doc),
+        title=d["title"],
+        type=d["type"],
+        date=as_date(d["date"]),
+        period=d.get("period"),
+        owner=d["owner"],
+        approved_by=d.get("approved_by"),
+        satisfies=tuple(d.get("satisfies", [])),
+        attachments=tuple(
+            Attachment(a["path"], a["sha256"], resolve_relative(doc.source, a["path"]))
+            for a in d.get("attachments", [])
+        ),
+        data_files=tuple(resolve_relative(doc.source, p) for p in d.get("data", [])),
+    )
+
+
+def _nonconformity(doc: RawDocument) -> Nonconformity:
+    d = doc.data
+    return Nonconformity(
+        **_base(doc),
+        title=d["title"],
+        found_in=d.get("found_in"),
+        clause=d.get("clause"),
+        description=d["description"],
+        root_cause=d.get("root_cause"),
+        action=d.get("action"),
+        owner=d["owner"],
+        due=as_date(d["due"]),
+        status=d["status"],
+        closed=as_date(d.get("closed")),
+        verified=as_date(d.get("verified")),
+        verified_by=d.get("verified_by"),
+    )
+
+
+def _waiver(doc: RawDocument) -> Waiver:
+    d = doc.data
+    return Waiver(
+        **_base(doc),
+        checkpoint=d["checkpoint"],
+        reason=d["reason"],
+        approved_by=d["approved_by"],
+        granted=as_date(d["granted"]),
+        expires=as_date(d["expires"]),
+        title=d.get("title"),
+    )
+
+
+BUILDERS: dict[str, Callable[[RawDocument], ManualObject]] = {
+    "policy": _policy,
+    "role": _role,
+    "checkpoint": _checkpoint,
+    "kpi": _kpi,
+    "plan": _plan,
+    "evidence-type": _evidence_type,
+    "evidence": _evidence,
+    "nonconformity": _nonconformity,
+    "waiver": _waiver,
+}
+
+
+def build(doc: RawDocument) -> ManualObject:
+    return BUILDERS[doc.data["kind"]](doc)

@@ -1,0 +1,45 @@
+"""Writing files without ever leaving a half-written or clobbered one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create `path` with `text`; refuse (FileExistsError) if it already exists.
+
+    The text goes to a temporary file in the same folder first, then is linked
+    into place: an interrupted write leaves no partial file, and a concurrent
+    writer cannot be overwritten.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_file(path, text)
+    try:
+        os.link(tmp, path)  # fails with FileExistsError instead of replacing
+    finally:
+        os.unlink(tmp)
+
+
+def replace(path: Path, text: str) -> None:
+    """Atomically replace the contents of an existing file."""
+    tmp = _temp_file(path, text)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _temp_file(path: Path, text: str) -> str:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp

@@ -1,0 +1,232 @@
+"""Read source files: Markdown with YAML front matter, or plain YAML.
+
+Every problem comes back as an `Issue` naming the file and line; nothing here
+raises for bad content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import FieldPath, Issue, Source, format_field
+
+try:  # the C loader is several times faster on large manuals
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+SOURCE_SUFFIXES = (".md", ".yaml", ".yml")
+FENCE = re.compile(r"^---[ \t]*$")
+_KEY_LINE = re.compile(r"^(id|kind)\s*:")
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that keeps impossible dates such as 2025-13-01 as strings.
+
+    PyYAML would raise a bare ValueError for them; as strings they reach the
+    schema, which reports them with a field path and a line.
+    """
+
+
+def _timestamp(loader: Any, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A parsed source file before schema validation."""
+
+    source: Source
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    document: RawDocument | None = None
+    page: Source | None = None  # Markdown without an object in it
+    issues: tuple[Issue, ...] = ()
+
+
+def iter_source_files(root: Path) -> Iterator[Path]:
+    """Every candidate source file under policy/ and evidence/, in a stable order."""
+    for top in ("policy", "evidence"):
+        base = root / top
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            rel_parts = path.relative_to(base).parts
+            if any(part.startswith(".") for part in rel_parts):
+                continue
+            if path.suffix.lower() in SOURCE_SUFFIXES and path.is_file():
+                yield path
+
+
+def relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, Issue | None]:
+    """Decode a source file as UTF-8 (BOM allowed), with \\n line ends."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            return None, Issue(rel, None, "-", f"file is {size} bytes, over the {limit} MiB limit for a source file")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Issue(rel, None, "-", f"cannot read file: {exc.strerror}")
+    if b"\x00" in raw:
+        return None, Issue(rel, None, "-", "binary file where text is expected")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Issue(rel, line, "-", "file is not UTF-8 text (save it as UTF-8)")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int] | int:
+    """Return (front matter, body, body start line), or the line of an unclosed fence.
+
+    Front matter is None when the file does not start with a fence.
+    """
+    lines = text.split("\n")
+    if not lines or not FENCE.match(lines[0]):
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if FENCE.match(lines[index]) or lines[index].rstrip() == "...":
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return 1
+
+
+def parse_yaml(text: str, rel: str, first_line: int) -> tuple[Any, dict[FieldPath, int], list[Issue]]:
+    """Parse one YAML document, keeping the line of every key and item.
+
+    `first_line` is the file line of the YAML's first line. Duplicate keys are
+    errors: YAML's last-one-wins would silently drop a value.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}, []
+        lines: dict[FieldPath, int] = {}
+        issues: list[Issue] = []
+        _walk(node, (), first_line, lines, issues, rel)
+        if issues:
+            return None, lines, issues
+        return loader.construct_document(node), lines, []
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "\t" in text and "tab" in str(problem):
+            problem += " (use spaces, not tabs, to indent YAML)"
+        return None, {}, [Issue(rel, line, "-", f"invalid YAML: {problem}")]
+    except yaml.YAMLError as exc:
+        return None, {}, [Issue(rel, first_line, "-", f"invalid YAML: {exc}")]
+    except RecursionError:
+        return None, {}, [Issue(rel, first_line, "-", "invalid YAML: nested too deeply")]
+    finally:
+        loader.dispose()
+
+
+def _walk(
+    node: yaml.Node,
+    path: FieldPath,
+    offset: int,
+    lines: dict[FieldPath, int],
+    issues: list[Issue],
+    rel: str,
+) -> None:
+    lines[path] = node.start_mark.line + offset
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
+            line = key_node.start_mark.line + offset
+            child = path + (str(key),)
+            if key in seen:
+                issues.append(
+                    Issue(rel, line, format_field(child), f"duplicate key '{key}' (first at line {seen[key]})")
+                )
+                continue
+            seen[key] = line
+            tag = key_node.tag.rsplit(":", 1)[-1]
+            if isinstance(key_node, yaml.ScalarNode) and tag != "str":
+                issues.append(
+                    Issue(rel, line, format_field(child), f"key '{key}' is read by YAML as a {tag}; put it in quotes")
+                )
+                continue
+            _walk(value_node, child, offset, lines, issues, rel)
+            lines[child] = line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), offset, lines, issues, rel)
+
+
+def load_file(path: Path, root: Path) -> LoadResult:
+    """Read one source file into a raw document, a plain page, or issues."""
+    rel = relpath(path, root)
+    text, problem = read_text(path, rel)
+    if problem is not None or text is None:
+        return LoadResult(issues=(problem,) if problem else ())
+    is_markdown = path.suffix.lower() == ".md"
+    body: str | None = None
+    body_line = 1
+    if is_markdown:
+        split = split_front_matter(text)
+        if isinstance(split, int):
+            return LoadResult(issues=(Issue(rel, split, "-", "front matter has no closing '---' line"),))
+        yaml_text, body, body_line = split
+        if yaml_text is None:
+            first = text.lstrip("\ufeff").split("\n", 1)[0]
+            if _KEY_LINE.match(first):
+                return LoadResult(issues=(Issue(rel, 1, "-", "front matter must start with a '---' line"),))
+            return LoadResult(page=Source(path, rel, body=text))
+        first_line = 2
+    else:
+        if not text.strip():
+            return LoadResult(issues=(Issue(rel, 1, "-", "empty file"),))
+        yaml_text, first_line = text, 1
+    data, lines, issues = parse_yaml(yaml_text, rel, first_line)
+    if issues:
+        return LoadResult(issues=tuple(issues))
+    if is_markdown and (data is None or (isinstance(data, dict) and "kind" not in data and "id" not in data)):
+        # Markdown front matter for MkDocs only (title, hide, ...): a page, not an object.
+        return LoadResult(page=Source(path, rel, body=body, lines=lines, body_line=body_line))
+    if not isinstance(data, dict):
+        found = "nothing" if data is None else type(data).__name__
+        return LoadResult(issues=(Issue(rel, first_line, "-", f"expected a mapping of fields, found {found}"),))
+    source = Source(path, rel, body=body, lines=lines, body_line=body_line)
+    return LoadResult(document=RawDocument(source, data))
+
+
+def to_json_compatible(value: Any) -> Any:
+    """Dates become ISO strings so JSON Schema can check them like any string."""
+    if isinstance(value, dict):
+        return {str(k): to_json_compatible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json_compatible(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

@@ -1,0 +1,100 @@
+"""Load a whole manual from disk: parse, schema-check, build, cross-check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build import build
+from .loader import RawDocument, iter_source_files, load_file
+from .model import Issue, Manual
+from .references import check_manual
+from .schema import check_type_fields, evidence_schema, load_schema, validate_document
+
+
+@dataclass
+class LoadedManual:
+    manual: Manual
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+def find_root(start: Path) -> Path:
+    """The manual root: the nearest folder at or above `start` with policy/ in it."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "policy").is_dir():
+            return folder
+    return start
+
+
+def load_manual(root: Path) -> LoadedManual:
+    root = root.resolve()
+    manual = Manual(root=root)
+    issues: list[Issue] = []
+    documents: list[RawDocument] = []
+    for path in iter_source_files(root):
+        result = load_file(path, root)
+        issues.extend(result.issues)
+        if result.page is not None:
+            manual.pages.append(result.page)
+        if result.document is not None:
+            documents.append(result.document)
+
+    documents = _unique(documents, issues)
+    # Evidence types first: a record's schema depends on its type's fields.
+    ordered = sorted(documents, key=lambda d: d.data.get("kind") == "evidence")
+    for doc in ordered:
+        problems = _schema_issues(doc, manual)
+        issues.extend(problems)
+        if not problems:
+            obj = build(doc)
+            manual.collection(obj.kind)[obj.id] = obj
+        elif isinstance(doc.data.get("id"), str):
+            manual.broken.add(doc.data["id"])
+    issues.extend(check_manual(manual))
+    return LoadedManual(manual, sorted(set(issues), key=lambda i: (i.path, i.line or 0, i.field)))
+
+
+def _unique(documents: list[RawDocument], issues: list[Issue]) -> list[RawDocument]:
+    """Drop every document whose id another one already holds (case-insensitively)."""
+    first: dict[str, RawDocument] = {}
+    kept = []
+    for doc in documents:
+        raw_id = doc.data.get("id")
+        if not isinstance(raw_id, str):
+            kept.append(doc)  # the schema reports the bad id
+            continue
+        other = first.get(raw_id.casefold())
+        if other is None:
+            first[raw_id.casefold()] = doc
+            kept.append(doc)
+            continue
+        other_id = other.data["id"]
+        how = "duplicate id" if other_id == raw_id else f"id differs only in case from '{other_id}'"
+        where = f"{other.source.rel}:{other.source.line_of(('id',)) or 1}"
+        issues.append(doc.source.issue(("id",), f"{how} '{raw_id}', already used in {where}"))
+    return kept
+
+
+def _schema_issues(doc: RawDocument, manual: Manual) -> list[Issue]:
+    if doc.data.get("kind") != "evidence":
+        return validate_document(doc)
+    type_id = doc.data.get("type")
+    etype = manual.evidence_types.get(type_id) if isinstance(type_id, str) else None
+    if etype is None:
+        schema = load_schema("evidence")
+        schema["additionalProperties"] = True  # its type's fields cannot be known
+        problems = validate_document(doc, schema)
+        if isinstance(type_id, str):
+            problems.append(doc.source.issue(("type",), f"unknown evidence type '{type_id}'"))
+        return problems
+    fields = etype.fields if check_type_fields(etype.fields) is None else {}
+    return validate_document(doc, evidence_schema(etype.id, fields))

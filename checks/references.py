@@ -1,0 +1,287 @@
+"""Cross-reference validation of a loaded manual.
+
+Like doorstop's validators, each check is a generator of issues, so one run
+reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .clauses import parse_clauses
+from .model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
+from .schema import check_type_fields
+
+DATA_SUFFIXES = (".csv", ".xlsx")
+
+
+def resolve_function(spec: str) -> Callable[..., Any]:
+    """Import `module:function` from inside the checks package (or a full dotted path)."""
+    module_name, _, func_name = spec.partition(":")
+    if not module_name.startswith("checks.") and module_name != "checks":
+        module_name = f"checks.{module_name}"
+    module = importlib.import_module(module_name)
+    func = getattr(module, func_name)
+    if not callable(func):
+        raise TypeError(f"{spec} is not callable")
+    return func
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def check_manual(manual: Manual) -> Iterator[Issue]:
+    for check in (
+        _policies,
+        _roles,
+        _checkpoints,
+        _kpis,
+        _plans,
+        _evidence_types,
+        _evidence,
+        _nonconformities,
+        _waivers,
+        _stray_pages,
+    ):
+        yield from check(manual)
+
+
+def _ref(
+    manual: Manual, obj: ManualObject, field: FieldPath, value: str | None, kind: str, what: str
+) -> Iterator[Issue]:
+    # A reference to an object that exists but is invalid was already reported there.
+    if value is not None and value not in manual.collection(kind) and value not in manual.broken:
+        yield obj.source.issue(field, f"unknown {what} '{value}'")
+
+
+def _clause(manual: Manual, obj: ManualObject, field: FieldPath, ref: str | None) -> Iterator[Issue]:
+    if ref is None:
+        return
+    doc, _, number = ref.partition("#")
+    policy = manual.policies.get(doc)
+    if policy is None:
+        yield obj.source.issue(field, f"clause '{ref}': unknown document '{doc}'")
+    elif number not in policy.clauses:
+        yield obj.source.issue(field, f"clause '{ref}': {doc} has no heading numbered {number}")
+
+
+def _function(obj: ManualObject, field: FieldPath, spec: str | None) -> Iterator[Issue]:
+    if spec is None:
+        return
+    try:
+        resolve_function(spec)
+    except Exception as exc:  # an import error in a check module is the user's to fix
+        yield obj.source.issue(field, f"cannot load '{spec}': {type(exc).__name__}: {exc}")
+
+
+def _policies(manual: Manual) -> Iterator[Issue]:
+    for policy in manual.policies.values():
+        yield from _ref(manual, policy, ("owner",), policy.owner, "role", "role")
+        _, duplicates = parse_clauses(policy.source.body or "", policy.source.body_line)
+        for line, number in duplicates:
+            yield Issue(policy.source.rel, line, "body", f"section number {number} is used by two headings")
+
+
+def _roles(manual: Manual) -> Iterator[Issue]:
+    for role in manual.roles.values():
+        yield from _ref(manual, role, ("parent",), role.parent, "role", "role")
+        for index, duty in enumerate(role.duties):
+            yield from _clause(manual, role, ("duties", index, "clause"), duty.clause)
+        seen, parent = {role.id}, role.parent
+        while parent in manual.roles:
+            if parent in seen:
+                yield role.source.issue(("parent",), f"circular parent chain through '{parent}'")
+                break
+            seen.add(parent)
+            parent = manual.roles[parent].parent
+
+
+def _activities(manual: Manual) -> set[str]:
+    return {a for role in manual.roles.values() for duty in role.duties for a in duty.activities}
+
+
+def _checkpoints(manual: Manual) -> Iterator[Issue]:
+    activities = _activities(manual)
+    for cp in manual.checkpoints.values():
+        yield from _ref(manual, cp, ("owner",), cp.owner, "role", "role")
+        yield from _clause(manual, cp, ("clause",), cp.clause)
+        yield from _function(cp, ("check",), cp.check)
+        if not cp.requires and not cp.check:
+            yield cp.source.issue(
+                ("requires",),
+                "a checkpoint needs at least one rule in 'requires' or a 'check'; nothing is satisfied by default",
+            )
+        for index, rule in enumerate(cp.requires):
+            yield from _rule(manual, cp, index, rule.raw, activities)
+
+
+def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], activities: set[str]) -> Iterator[Issue]:
+    at: FieldPath = ("requires", index)
+    etype = manual.evidence_types.get(rule.get("evidence", ""))
+    if "evidence" in rule:
+        yield from _ref(manual, cp, at + ("evidence",), rule["evidence"], "evidence-type", "evidence type")
+    if "kpi" in rule:
+        yield from _ref(manual, cp, at + ("kpi",), rule["kpi"], "kpi", "KPI")
+    scope = rule.get("nonconformities") or {}
+    if "evidence" in scope:
+        yield from _ref(
+            manual, cp, at + ("nonconformities", "evidence"), scope["evidence"], "evidence-type", "evidence type"
+        )
+    yield from _clause(manual, cp, at + ("nonconformities", "clause"), scope.get("clause"))
+    due = rule.get("due")
+    if isinstance(due, str) and "#" in due:
+        plan_id, _, row_id = due.partition("#")
+        plan = manual.plans.get(plan_id)
+        if plan is None:
+            yield cp.source.issue(at + ("due",), f"unknown plan '{plan_id}'")
+        elif row_id not in {row.id for row in plan.schedule}:
+            yield cp.source.issue(at + ("due",), f"plan '{plan_id}' has no schedule row '{row_id}'")
+    elif isinstance(due, str):
+        month, _, day = due.partition("-")
+        if not (1 <= int(month) <= 12 and 1 <= int(day) <= _days_in(int(month))):
+            yield cp.source.issue(at + ("due",), f"'{due}' is not a valid month-day")
+    if etype is None:
+        return
+    fields = set(etype.fields.get("properties", {})) | {"title", "date", "period", "owner", "approved_by"}
+    for name, condition in (rule.get("where") or {}).items():
+        if name not in fields:
+            yield cp.source.issue(at + ("where", name), f"evidence type '{etype.id}' has no field '{name}'")
+        includes = condition.get("includes") if isinstance(condition, dict) else None
+        if isinstance(includes, dict):
+            activity = includes["roles_with_activity"]
+            if activity not in activities:
+                yield cp.source.issue(
+                    at + ("where", name, "includes", "roles_with_activity"),
+                    f"no role has a duty with activity '{activity}'",
+                )
+    rows = rule.get("rows")
+    if rows:
+        columns = {c.name for c in etype.data_columns}
+        if not columns:
+            yield cp.source.issue(at + ("rows",), f"evidence type '{etype.id}' declares no data_columns")
+        named = list((rows.get("where") or {}).keys()) + list(rows.get("nonempty", []))
+        within = rows.get("within") or {}
+        named += [within[k] for k in ("from", "to") if k in within]
+        for name in named:
+            if columns and name not in columns:
+                yield cp.source.issue(at + ("rows",), f"evidence type '{etype.id}' has no data column '{name}'")
+
+
+def _days_in(month: int) -> int:
+    return [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+
+
+def _kpis(manual: Manual) -> Iterator[Issue]:
+    for kpi in manual.kpis.values():
+        yield from _ref(manual, kpi, ("owner",), kpi.owner, "role", "role")
+        yield from _ref(manual, kpi, ("source",), kpi.source_type, "evidence-type", "evidence type")
+        yield from _clause(manual, kpi, ("clause",), kpi.clause)
+        yield from _function(kpi, ("compute",), kpi.compute)
+
+
+def _plans(manual: Manual) -> Iterator[Issue]:
+    for plan in manual.plans.values():
+        yield from _ref(manual, plan, ("document",), plan.document, "policy", "document")
+        seen: set[str] = set()
+        for index, row in enumerate(plan.schedule):
+            at: FieldPath = ("schedule", index)
+            if row.id in seen:
+                yield plan.source.issue(at + ("id",), f"duplicate schedule row id '{row.id}'")
+            seen.add(row.id)
+            yield from _ref(manual, plan, at + ("owner",), row.owner, "role", "role")
+            yield from _ref(manual, plan, at + ("produces",), row.produces, "evidence-type", "evidence type")
+
+
+def _evidence_types(manual: Manual) -> Iterator[Issue]:
+    for etype in manual.evidence_types.values():
+        if "fields" in etype.data:
+            problem = check_type_fields(etype.data["fields"])
+            if problem:
+                yield etype.source.issue(("fields",), problem)
+        seen: set[str] = set()
+        for index, column in enumerate(etype.data_columns):
+            if column.name in seen:
+                yield etype.source.issue(("data_columns", index, "name"), f"duplicate column '{column.name}'")
+            seen.add(column.name)
+
+
+def _evidence(manual: Manual) -> Iterator[Issue]:
+    evidence_dir = manual.evidence_dir.resolve()
+    for record in manual.evidence.values():
+        yield from _ref(manual, record, ("owner",), record.owner, "role", "role")
+        for index, cp_id in enumerate(record.satisfies):
+            yield from _ref(manual, record, ("satisfies", index), cp_id, "checkpoint", "checkpoint")
+        for index, att in enumerate(record.attachments):
+            yield from _file(record, ("attachments", index, "path"), att.path, evidence_dir)
+            if _usable(record, att.path, evidence_dir):
+                actual = sha256_of(att.resolved)
+                if actual != att.sha256:
+                    yield record.source.issue(
+                        ("attachments", index, "sha256"),
+                        f"digest mismatch for {att.path}: the file's sha256 is {actual}",
+                    )
+        for index, written in enumerate(record.data.get("data", [])):
+            yield from _file(record, ("data", index), written, evidence_dir)
+            if Path(written).suffix.lower() not in DATA_SUFFIXES:
+                yield record.source.issue(("data", index), f"data file must be .csv or .xlsx, not '{written}'")
+        etype = manual.evidence_types.get(record.type)
+        if etype is not None and record.data.get("data") and not etype.data_columns:
+            yield record.source.issue(("data",), f"evidence type '{etype.id}' declares no data_columns for data files")
+
+
+def _usable(record: Evidence, written: str, evidence_dir: Path) -> bool:
+    return not any(True for _ in _file(record, (), written, evidence_dir))
+
+
+def _file(record: Evidence, field: FieldPath, written: str, evidence_dir: Path) -> Iterator[Issue]:
+    if Path(written).is_absolute() or written.startswith("\\"):
+        yield record.source.issue(field, f"'{written}' must be a path relative to the record, not absolute")
+        return
+    unresolved = record.source.path.parent / written
+    resolved = unresolved.resolve()
+    if not is_inside(resolved, evidence_dir):
+        yield record.source.issue(field, f"'{written}' points outside evidence/")
+    elif unresolved.is_symlink():
+        yield record.source.issue(field, f"'{written}' is a symbolic link; commit the file itself")
+    elif not resolved.is_file():
+        yield record.source.issue(field, f"file '{written}' does not exist")
+
+
+def _nonconformities(manual: Manual) -> Iterator[Issue]:
+    for nc in manual.nonconformities.values():
+        yield from _ref(manual, nc, ("found_in",), nc.found_in, "evidence", "evidence record")
+        yield from _ref(manual, nc, ("owner",), nc.owner, "role", "role")
+        yield from _clause(manual, nc, ("clause",), nc.clause)
+
+
+def _waivers(manual: Manual) -> Iterator[Issue]:
+    for waiver in manual.waivers.values():
+        yield from _ref(manual, waiver, ("checkpoint",), waiver.checkpoint, "checkpoint", "checkpoint")
+        if waiver.granted and waiver.expires and waiver.expires <= waiver.granted:
+            yield waiver.source.issue(("expires",), "a waiver must expire after it is granted")
+
+
+def _stray_pages(manual: Manual) -> Iterator[Issue]:
+    attached = {att.resolved for record in manual.evidence.values() for att in record.attachments}
+    evidence_dir = manual.evidence_dir.resolve()
+    for page in manual.pages:
+        resolved = page.path.resolve()
+        if is_inside(resolved, evidence_dir) and resolved not in attached:
+            yield page.issue((), "Markdown under evidence/ must be a record with front matter, or an attachment of one")

@@ -1,0 +1,161 @@
+"""The JSON Schemas shipped with the package, and schema validation of documents."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .loader import RawDocument, to_json_compatible
+from .model import KINDS, FieldPath, Issue
+
+_FORMATS = jsonschema.FormatChecker(["date"])
+
+
+@cache
+def _text(name: str) -> str:
+    return resources.files("checks").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
+
+
+def schema_names() -> tuple[str, ...]:
+    """Every schema the package ships: one per kind, plus any result documents."""
+    folder = resources.files("checks").joinpath("schemas")
+    suffix = ".schema.json"
+    return tuple(sorted(p.name.removesuffix(suffix) for p in folder.iterdir() if p.name.endswith(suffix)))
+
+
+def schema_text(name: str) -> str:
+    """The schema of a kind exactly as shipped, for editors."""
+    return _text(name)
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    return copy.deepcopy(_schema(name))
+
+
+@cache
+def _schema(name: str) -> dict[str, Any]:
+    return json.loads(_text(name))
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(_schema(name), format_checker=_FORMATS)
+
+
+def evidence_schema(type_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a record of one evidence type: the base fields plus the type's."""
+    schema = load_schema("evidence")
+    schema["$id"] = f"urn:quality-manual:schema:evidence:{type_id}"
+    schema["title"] = f"evidence record of type {type_id}"
+    schema["properties"].update(copy.deepcopy(fields.get("properties", {})))
+    schema["required"] = list(dict.fromkeys(schema["required"] + list(fields.get("required", []))))
+    for keyword in ("allOf", "anyOf", "oneOf", "if", "then", "else", "dependentRequired"):
+        if keyword in fields:
+            schema[keyword] = copy.deepcopy(fields[keyword])
+    return schema
+
+
+def check_type_fields(fields: Any) -> str | None:
+    """Why an evidence type's `fields` is not a usable schema, or None."""
+    if not isinstance(fields, dict):
+        return "must be a JSON Schema object"
+    try:
+        Draft202012Validator.check_schema(fields)
+    except jsonschema.SchemaError as exc:
+        return f"not a valid JSON Schema: {exc.message}"
+    if fields.get("type", "object") != "object":
+        return "must describe an object (type: object)"
+    props = fields.get("properties", {})
+    clash = sorted(set(props) & set(_schema("evidence")["properties"]))
+    if clash:
+        return f"redefines base evidence fields: {', '.join(clash)}"
+    return None
+
+
+def validate_document(doc: RawDocument, schema: dict[str, Any] | None = None) -> list[Issue]:
+    """Every schema problem of one document, each with a field path and line."""
+    data = to_json_compatible(doc.data)
+    if schema is None:
+        kind = data.get("kind")
+        if kind not in KINDS:
+            hint = _suggest(str(kind), KINDS)
+            message = "missing field 'kind'" if kind is None else f"unknown kind '{kind}'{hint}"
+            return [doc.source.issue(("kind",) if kind is not None else (), message)]
+        validator = _validator(kind)
+    else:
+        validator = Draft202012Validator(schema, format_checker=_FORMATS)
+    issues = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        issues.extend(_issues_for(doc, error))
+    return sorted(set(issues), key=lambda i: (i.line or 0, i.field))
+
+
+def _issues_for(doc: RawDocument, error: ValidationError) -> list[Issue]:
+    path: FieldPath = tuple(error.absolute_path)
+    source = doc.source
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        return [source.issue(path + (key,), f"unknown field '{key}'{_suggest(key, allowed)}") for key in extra]
+    if error.validator == "required" and isinstance(error.validator_value, list):
+        missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
+        return [source.issue(path + (key,), f"missing required field '{key}'") for key in missing]
+    if error.validator in ("oneOf", "anyOf") and path and path[0] == "requires":
+        keys = "evidence, nonconformities or kpi"
+        return [source.issue(path, f"a rule needs exactly one of {keys}")]
+    return [source.issue(path, _message(error))]
+
+
+def _message(error: ValidationError) -> str:
+    value = error.instance
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    match error.validator:
+        case "type":
+            expected = error.validator_value
+            expected = " or ".join(expected) if isinstance(expected, list) else expected
+            got = _json_type(value)
+            hint = " (quote it)" if expected == "string" and got in ("number", "boolean") else ""
+            return f"expected {expected}, got {got} {shown}{hint}"
+        case "enum":
+            return f"{shown} is not one of {', '.join(map(str, error.validator_value))}"
+        case "const":
+            return f"must be {json.dumps(error.validator_value, ensure_ascii=False)}, not {shown}"
+        case "format":
+            return f"{shown} is not a valid {error.validator_value} (use YYYY-MM-DD)"
+        case "pattern":
+            return f"{shown} does not match the expected form {error.validator_value}"
+        case "minLength":
+            return "must not be empty"
+        case "minItems":
+            return f"needs at least {error.validator_value} item(s)"
+        case _:
+            return error.message
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    return "mapping"
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,1 @@
+"""MkDocs plugin that publishes a quality manual; it renders what `checks` returns."""

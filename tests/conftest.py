@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    """A private copy of the small valid fixture manual."""
+    target = tmp_path / "manual"
+    shutil.copytree(FIXTURES / "minimal", target)
+    return target
+
+
+def run_qms(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `qms` command in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "checks.cli", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
