@@ -13,7 +13,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .manual import find_root, load_manual
+from . import __version__
+from .evaluate import evaluate
+from .fsio import replace
+from .manual import LoadedManual, find_root, load_manual
+from .report import github_report, junit_report, kpi_csv_report, kpi_text_report, text_report
+from .results import DEFAULT_FAIL_ON, STATUSES, to_document
 from .scaffold import TargetNotEmpty, init_manual
 from .schema import evidence_schema, schema_names, schema_text
 
@@ -31,6 +36,18 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
 
 
+def _statuses(text: str) -> tuple[str, ...]:
+    chosen = tuple(s.strip() for s in text.split(",") if s.strip())
+    unknown = [s for s in chosen if s not in STATUSES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown status {unknown[0]!r} (choose from {', '.join(STATUSES)})")
+    return chosen
+
+
+def _as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", type=_date, default=None, help="evaluation date, YYYY-MM-DD (default: today)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qms", description="Quality manual as code: validate, check, publish.")
     parser.add_argument(
@@ -39,6 +56,25 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser("validate", help="check schemas, ids, references, clauses and attachment digests")
+
+    check = sub.add_parser("check", help="the status of every checkpoint as of a date")
+    _as_of(check)
+    check.add_argument("--format", choices=["text", "json", "junit", "github"], default="text")
+    check.add_argument("--output", type=Path, help="write the report to this file instead of standard output")
+    check.add_argument(
+        "--fail-on",
+        type=_statuses,
+        default=DEFAULT_FAIL_ON,
+        help=f"comma-separated statuses that fail (default: {','.join(DEFAULT_FAIL_ON)})",
+    )
+    check.add_argument(
+        "--trend", type=int, default=0, metavar="MONTHS", help="add counts at each of the last N month ends"
+    )
+
+    kpi = sub.add_parser("kpi", help="KPI values per period, with targets and verdicts")
+    _as_of(kpi)
+    kpi.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    kpi.add_argument("--output", type=Path)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a kind, for editors")
     schema.add_argument("kind", choices=schema_names())
@@ -61,6 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"qms {args.command}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except InvalidManual:
+        print(
+            f"qms {args.command}: the manual is invalid; fix the problems above (see `qms validate`)", file=sys.stderr
+        )
         return EXIT_INVALID
 
 
@@ -87,6 +128,57 @@ def cmd_validate(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_OK
+
+
+def _valid_manual(args: argparse.Namespace) -> LoadedManual:
+    loaded = load_manual(_root(args))
+    for issue in loaded.issues:
+        print(issue, file=sys.stderr)
+    if not loaded.valid:
+        raise InvalidManual()
+    return loaded
+
+
+class InvalidManual(Exception):
+    """The manual has errors; they were printed already."""
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        replace(output.resolve(), text)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    manual = _valid_manual(args).manual
+    results = evaluate(manual, args.as_of or dt.date.today(), fail_on=args.fail_on, trend_months=args.trend)
+    doc = to_document(results, f"quality-manual {__version__}")
+    if args.format == "json":
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "junit":
+        text = junit_report(doc)
+    elif args.format == "github":
+        text = github_report(doc)
+    else:
+        text = text_report(doc)
+    _emit(text, args.output)
+    return EXIT_OK if results.ok else EXIT_FINDINGS
+
+
+def cmd_kpi(args: argparse.Namespace) -> int:
+    manual = _valid_manual(args).manual
+    as_of = args.as_of or dt.date.today()
+    results = evaluate(manual, as_of)
+    if args.format == "json":
+        text = json.dumps({"as_of": as_of.isoformat(), "kpis": results.kpis}, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        text = kpi_csv_report(results.kpis)
+    else:
+        text = kpi_text_report(results.kpis, as_of.isoformat())
+    _emit(text, args.output)
+    broken = any(k["error"] for k in results.kpis)
+    return EXIT_FINDINGS if broken else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -116,7 +208,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"validate": cmd_validate, "schema": cmd_schema, "init": cmd_init}
+_COMMANDS = {
+    "validate": cmd_validate,
+    "check": cmd_check,
+    "kpi": cmd_kpi,
+    "schema": cmd_schema,
+    "init": cmd_init,
+}
 
 
 def run() -> None:

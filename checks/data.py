@@ -1,0 +1,153 @@
+"""Read evidence data files (CSV, XLSX) into typed pandas DataFrames.
+
+Columns are checked against the evidence type's `data_columns`; a problem
+names the file, the column and the first bad row (as a spreadsheet shows it).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .model import DataColumn
+
+_TRUE = {"true", "1", "yes", "y", "t", "是", "√"}
+_FALSE = {"false", "0", "no", "n", "f", "否", "×"}
+
+
+class DataError(Exception):
+    """Unreadable or malformed data; str() is `path:row: column: message`."""
+
+    def __init__(self, path: str, message: str, column: str = "-", row: int | None = None) -> None:
+        self.path, self.column, self.row, self.message = path, column, row, message
+        where = f"{path}:{row}" if row else path
+        super().__init__(f"{where}: {column}: {message}")
+
+
+def detect_encoding(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) if it decodes, else GB18030 as Chinese Excel writes."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 or GB18030 text") from None
+
+
+def read_table(path: Path, columns: tuple[DataColumn, ...], rel: str, encoding: str | None = None) -> pd.DataFrame:
+    """The file as a DataFrame with one typed column per declared column."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".xlsx":
+            frame = pd.read_excel(path, dtype=str, engine="openpyxl")
+        elif suffix == ".csv":
+            frame = _read_csv(path, rel, encoding)
+        else:
+            raise DataError(rel, f"unsupported data file type '{suffix}' (use .csv or .xlsx)")
+    except DataError:
+        raise
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise DataError(rel, f"cannot read data: {exc}") from None
+    except Exception as exc:  # openpyxl raises assorted errors for corrupt workbooks
+        raise DataError(rel, f"cannot read data: {type(exc).__name__}: {exc}") from None
+    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    return _typed(frame, columns, rel)
+
+
+def _read_csv(path: Path, rel: str, encoding: str | None) -> pd.DataFrame:
+    if encoding is None:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 20)
+        try:
+            encoding = detect_encoding(head if len(head) < (1 << 20) else _trim_partial(head))
+        except ValueError as exc:
+            raise DataError(rel, str(exc)) from None
+    return pd.read_csv(path, dtype=str, encoding=encoding, keep_default_na=False, na_values=[""], skipinitialspace=True)
+
+
+def _trim_partial(head: bytes) -> bytes:
+    # A 1 MiB sample may end inside a multi-byte character; drop the last line.
+    return head[: head.rfind(b"\n")] if b"\n" in head else head
+
+
+def _typed(frame: pd.DataFrame, columns: tuple[DataColumn, ...], rel: str) -> pd.DataFrame:
+    declared = [c.name for c in columns]
+    missing = [c.name for c in columns if c.name not in frame.columns and c.required]
+    if missing:
+        raise DataError(rel, f"missing column '{missing[0]}' (the file has: {', '.join(frame.columns)})", missing[0], 1)
+    unknown = [c for c in frame.columns if c not in declared]
+    if unknown:
+        raise DataError(rel, f"unknown column '{unknown[0]}' (declared: {', '.join(declared)})", unknown[0], 1)
+    out = pd.DataFrame(index=frame.index)
+    for column in columns:
+        if column.name not in frame.columns:
+            out[column.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+            continue
+        raw = frame[column.name].str.strip() if len(frame) else frame[column.name]
+        empty = raw.isna() | (raw == "")
+        if column.required and empty.any():
+            row = int(empty.to_numpy().argmax()) + 2
+            raise DataError(rel, "required value is empty", column.name, row)
+        out[column.name] = _convert(raw.where(~empty, None), column, rel)
+    return out
+
+
+def _convert(values: pd.Series, column: DataColumn, rel: str) -> pd.Series:
+    present = values.notna()
+    match column.type:
+        case "string":
+            return values
+        case "integer" | "number":
+            converted = pd.to_numeric(values, errors="coerce")
+            _first_bad(values, present & converted.isna(), column, rel, "not a number")
+            if column.type == "integer":
+                _first_bad(values, present & (converted % 1 != 0), column, rel, "not a whole number")
+            return converted
+        case "date" | "datetime":
+            converted = pd.to_datetime(values, errors="coerce", format="ISO8601")
+            if (present & converted.isna()).any():  # e.g. 2025/3/4 9:15 from Excel
+                converted = pd.to_datetime(values, errors="coerce", format="mixed")
+            _first_bad(values, present & converted.isna(), column, rel, f"not a {column.type}")
+            return converted.dt.normalize() if column.type == "date" else converted
+        case "boolean":
+            lowered = values.str.lower()
+            result = pd.Series(pd.NA, index=values.index, dtype="boolean")
+            result[lowered.isin(_TRUE)] = True
+            result[lowered.isin(_FALSE)] = False
+            _first_bad(values, present & result.isna(), column, rel, "not a yes/no value")
+            return result
+    return values
+
+
+def _first_bad(values: pd.Series, bad: pd.Series, column: DataColumn, rel: str, what: str) -> None:
+    if bad.any():
+        position = int(bad.to_numpy().argmax())
+        raise DataError(rel, f"{what}: {values.iloc[position]!r}", column.name, position + 2)
+
+
+@dataclass
+class DataCache:
+    """Each data file is read once per evaluation, however many rules and KPIs use it."""
+
+    tables: dict[tuple[Path, tuple[DataColumn, ...]], pd.DataFrame | DataError] = field(default_factory=dict)
+
+    def table(self, path: Path, columns: tuple[DataColumn, ...], rel: str) -> pd.DataFrame:
+        key = (path, columns)
+        if key not in self.tables:
+            try:
+                self.tables[key] = read_table(path, columns, rel)
+            except DataError as exc:
+                self.tables[key] = exc
+        found = self.tables[key]
+        if isinstance(found, DataError):
+            raise found
+        return found

@@ -1,0 +1,192 @@
+"""Evaluate every checkpoint of a manual as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import Checkpoint, Manual, Waiver
+from .periods import month_ends_before
+from .references import resolve_function
+from .results import (
+    DEFAULT_FAIL_ON,
+    CheckpointResult,
+    EvidenceRef,
+    Outcome,
+    Results,
+    WaiverRef,
+    worst,
+)
+from .rules import Context, evaluate_rule
+
+
+@dataclass
+class GitInfo:
+    """The last commit of each file, read from one `git log` run (None outside a checkout)."""
+
+    head: str | None = None
+    commits: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, root: Path) -> GitInfo:
+        try:
+            top = _git(root, "rev-parse", "--show-toplevel").strip()
+            head = _git(root, "rev-parse", "HEAD").strip()
+            log = _git(root, "log", "--format=%x00%H", "--name-only", "--no-renames", "--", ".")
+        except (OSError, subprocess.CalledProcessError):
+            return cls()
+        commits: dict[str, str] = {}
+        prefix = Path(top).resolve()
+        current = ""
+        for line in log.splitlines():
+            if line.startswith("\x00"):
+                current = line[1:]
+            elif line:
+                path = (prefix / line).resolve()
+                key = _rel(path, root)
+                commits.setdefault(key, current)  # newest first: keep the first seen
+        return cls(head, commits)
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def evaluate(
+    manual: Manual,
+    as_of: dt.date,
+    *,
+    fail_on: tuple[str, ...] = DEFAULT_FAIL_ON,
+    git: GitInfo | None = None,
+    trend_months: int = 0,
+    with_kpis: bool = True,
+) -> Results:
+    """The status of every checkpoint (and KPI) as of `as_of`."""
+    git = git if git is not None else GitInfo.read(manual.root)
+    ctx = Context(manual, as_of)
+    checkpoints = [evaluate_checkpoint(cp, ctx, git) for cp in sorted(manual.checkpoints.values(), key=_order)]
+    results = Results(as_of, checkpoints, commit=git.head, fail_on=fail_on)
+    if with_kpis:
+        from .kpis import kpi_documents
+
+        results.kpis = kpi_documents(ctx)
+    if trend_months:
+        results.trend = compliance_trend(manual, as_of, trend_months, git)
+    return results
+
+
+def _order(cp: Checkpoint) -> tuple[str, str]:
+    return (cp.area, cp.id)
+
+
+def evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> CheckpointResult:
+    outcome = _real_outcome(cp, ctx)
+    warnings: list[str] = []
+    waiver = _waiver_for(cp, ctx.manual, ctx.as_of, warnings)
+    status, real = outcome.status, None
+    if waiver is not None and status != "pass":
+        status, real = "waived", outcome.status
+    failing = status in ("fail", "missing", "stale", "error")
+    return CheckpointResult(
+        id=cp.id,
+        title=cp.title,
+        clause=cp.clause,
+        area=cp.area,
+        owner=cp.owner,
+        severity=cp.severity,
+        status=status,
+        reason=outcome.reason if real is None else f"waived ({real}: {outcome.reason})",
+        path=cp.source.rel,
+        line=cp.source.line_of(("id",)),
+        periods=outcome.periods,
+        evidence=tuple(_evidence_ref(rid, ctx.manual, git) for rid in outcome.records if rid in ctx.manual.evidence),
+        remedy=cp.remedy if failing or status == "due-soon" else None,
+        waiver=_waiver_ref(waiver) if waiver is not None else None,
+        real_status=real,
+        warnings=tuple(warnings),
+    )
+
+
+def _real_outcome(cp: Checkpoint, ctx: Context) -> Outcome:
+    outcomes = []
+    for rule in cp.requires:
+        try:
+            outcomes.append(evaluate_rule(rule, cp, ctx))
+        except Exception as exc:  # a broken rule must not stop the other checkpoints
+            outcomes.append(Outcome("error", f"rule failed: {type(exc).__name__}: {exc}"))
+    if cp.check:
+        outcomes.append(run_custom_check(cp, ctx))
+    status = worst([o.status for o in outcomes])
+    chosen = next(o for o in outcomes if o.status == status)
+    periods = tuple(p for o in outcomes for p in o.periods)
+    records = tuple(dict.fromkeys(r for o in outcomes for r in o.records))
+    return Outcome(status, chosen.reason, periods, records)
+
+
+def run_custom_check(cp: Checkpoint, ctx: Context) -> Outcome:
+    """Call `check: module:function` with the checkpoint, its evidence and the manual."""
+    assert cp.check is not None
+    evidence = [r for r in ctx.manual.evidence.values() if cp.id in r.satisfies and r.date and r.date <= ctx.as_of]
+    for rule in cp.requires:
+        if rule.evidence:
+            evidence += [r for r in ctx.records_of(rule.evidence) if r not in evidence]
+    try:
+        func = resolve_function(cp.check)
+        returned: Any = func(checkpoint=cp, evidence=evidence, manual=ctx.manual, as_of=ctx.as_of)
+    except Exception as exc:
+        return Outcome("error", f"check {cp.check} of {cp.id} raised {type(exc).__name__}: {exc}")
+    if not isinstance(returned, Outcome):
+        shown = repr(returned)[:80]
+        return Outcome("error", f"check {cp.check} of {cp.id} returned {shown}, not an Outcome")
+    return returned
+
+
+def _waiver_for(cp: Checkpoint, manual: Manual, as_of: dt.date, warnings: list[str]) -> Waiver | None:
+    valid = None
+    for waiver in sorted(manual.waivers.values(), key=lambda w: w.id):
+        if waiver.checkpoint != cp.id or waiver.granted is None or waiver.granted > as_of:
+            continue
+        if waiver.expires is not None and as_of >= waiver.expires:
+            warnings.append(f"waiver {waiver.id} expired on {waiver.expires}; the real status applies")
+            continue
+        valid = valid or waiver
+    return valid
+
+
+def _waiver_ref(waiver: Waiver) -> WaiverRef:
+    return WaiverRef(waiver.id, waiver.reason, waiver.approved_by, waiver.granted, waiver.expires, waiver.source.rel)
+
+
+def _evidence_ref(record_id: str, manual: Manual, git: GitInfo) -> EvidenceRef:
+    record = manual.evidence[record_id]
+    root = manual.root
+    files = [(_rel(a.resolved, root), a.sha256) for a in record.attachments]
+    return EvidenceRef(
+        id=record.id,
+        path=record.source.rel,
+        date=record.date,
+        type=record.type,
+        commit=git.commits.get(record.source.rel),
+        attachments=tuple(files),
+    )
+
+
+def compliance_trend(manual: Manual, as_of: dt.date, months: int, git: GitInfo) -> list[dict[str, Any]]:
+    """Counts by status at each month end of the last `months` months, then at `as_of`."""
+    points = []
+    for day in [*month_ends_before(as_of, months), as_of]:
+        results = evaluate(manual, day, git=git, with_kpis=False)
+        points.append({"date": day.isoformat(), "by_status": results.counts()})
+    return points

@@ -1,0 +1,271 @@
+"""KPIs: values per period computed from evidence data, verdicts against targets.
+
+Each `compute` function takes the source data as one DataFrame and a period,
+and returns a `Measure` (or None when the period has no data). The functions
+are deliberately small: one indicator each, as the policy writes its formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .data import DataError
+from .model import Kpi, Manual
+from .periods import Period, calendar_period
+from .references import resolve_function
+from .results import Outcome
+from .rules import Context, roles_with_activity
+
+KPI_MISS_ANALYSIS = "kpi-miss-analysis"  # evidence type: cause and action for a missed target
+PERIOD_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
+_TARGET = re.compile(r"^(>=|<=|>|<|==)\s*(-?\d+(?:\.\d+)?)$")
+_OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq}
+
+
+@dataclass(frozen=True)
+class Measure:
+    value: float
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    period: Period
+    measure: Measure | None
+    verdict: str  # met / missed / no-target / no-data
+    partial: bool  # the period has not ended as of the evaluation date
+    analysis: str | None = None  # id of the miss analysis record, if any
+
+
+def verdict(target: str | None, measure: Measure | None) -> str:
+    if measure is None:
+        return "no-data"
+    if not target:
+        return "no-target"
+    match = _TARGET.match(target.strip())
+    if match is None:
+        raise ValueError(f"bad target {target!r}")
+    op, bound = match.groups()
+    return "met" if _OPS[op](round(measure.value, 6), float(bound)) else "missed"
+
+
+# --- the source data -----------------------------------------------------------------
+
+
+def source_frame(kpi: Kpi, ctx: Context) -> pd.DataFrame:
+    """All data of the KPI's source type as of the date, as one DataFrame.
+
+    A type with data columns gives its rows; a type without gives one row per
+    record with the record's fields (e.g. the audited departments of an audit).
+    """
+    manual = ctx.manual
+    etype = manual.evidence_types[kpi.source_type]
+    records = ctx.records_of(kpi.source_type)
+    if not etype.data_columns:
+        rows = [{**r.data, "id": r.id, "date": pd.Timestamp(r.date), "period": r.period} for r in records]
+        return pd.DataFrame(rows)
+    frames = []
+    for record in records:
+        for path in record.data_files:
+            rel = path.relative_to(manual.root).as_posix()
+            frames.append(ctx.data.table(path, etype.data_columns, rel))
+    if not frames:
+        return pd.DataFrame(columns=[c.name for c in etype.data_columns])
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def kpi_periods(kpi: Kpi, as_of: dt.date, years: int = 2) -> list[Period]:
+    """The periods of the last `years` calendar years up to the one holding `as_of`."""
+    months = PERIOD_MONTHS[kpi.period]
+    periods = []
+    period = calendar_period(as_of, months)
+    first = dt.date(as_of.year - years + 1, 1, 1)
+    while period.start >= first:
+        periods.append(period)
+        period = calendar_period(period.start - dt.timedelta(days=1), months)
+    return sorted(periods)
+
+
+def evaluate_kpi(kpi: Kpi, ctx: Context) -> list[KpiValue]:
+    func = resolve_function(kpi.compute)
+    frame = source_frame(kpi, ctx)
+    analyses = _analyses(ctx, kpi.id)
+    values = []
+    for period in kpi_periods(kpi, ctx.as_of):
+        measure = func(frame, period, ctx.manual) if len(frame) else None
+        if measure is not None and not isinstance(measure, Measure):
+            raise TypeError(f"{kpi.compute} returned {measure!r}, not a Measure")
+        values.append(
+            KpiValue(period, measure, verdict(kpi.target, measure), period.end >= ctx.as_of, analyses.get(period.label))
+        )
+    return values
+
+
+def _analyses(ctx: Context, kpi_id: str) -> dict[str, str]:
+    found = {}
+    for record in ctx.records_of(KPI_MISS_ANALYSIS):
+        if record.data.get("kpi") == kpi_id:
+            found[str(record.data.get("period") or record.period)] = record.id
+    return found
+
+
+def kpi_rule(kpi_id: str, ctx: Context) -> Outcome:
+    """A checkpoint rule: the last complete period meets the target, or its miss is analysed."""
+    kpi = ctx.manual.kpis[kpi_id]
+    try:
+        values = evaluate_kpi(kpi, ctx)
+    except DataError as exc:
+        return Outcome("error", str(exc))
+    complete = [v for v in values if not v.partial]
+    if not complete:
+        return Outcome("pass", f"{kpi.title}: no complete {kpi.period} yet")
+    last = complete[-1]
+    label = last.period.label
+    shown = _show(kpi, last)
+    if last.verdict == "met":
+        return Outcome("pass", f"{kpi.title} {label}: {shown}, target {kpi.target}")
+    if last.verdict == "no-target":
+        return Outcome("pass", f"{kpi.title} {label}: {shown} (monitored, no target)")
+    if last.verdict == "no-data":
+        return Outcome("missing", f"{kpi.title}: no data for {label}")
+    if last.analysis:
+        records = (last.analysis,)
+        return Outcome(
+            "pass", f"{kpi.title} {label}: {shown} missed {kpi.target}; analysed in {last.analysis}", (), records
+        )
+    return Outcome("fail", f"{kpi.title} {label}: {shown} misses target {kpi.target} and has no miss analysis")
+
+
+def _show(kpi: Kpi, value: KpiValue) -> str:
+    if value.measure is None:
+        return "no data"
+    return f"{value.measure.value:.2f}{kpi.unit}" if kpi.unit != "%" else f"{value.measure.value:.2f}%"
+
+
+def kpi_documents(ctx: Context) -> list[dict[str, Any]]:
+    """KPI results for the canonical results document."""
+    documents = []
+    for kpi in sorted(ctx.manual.kpis.values(), key=lambda k: k.id):
+        doc: dict[str, Any] = {
+            "id": kpi.id,
+            "title": kpi.title,
+            "formula": kpi.formula,
+            "target": kpi.target,
+            "unit": kpi.unit,
+            "period": kpi.period,
+            "owner": kpi.owner,
+            "source": kpi.source_type,
+            "path": kpi.source.rel,
+            "error": None,
+            "values": [],
+        }
+        try:
+            values = evaluate_kpi(kpi, ctx)
+        except Exception as exc:  # one broken KPI must not hide the others
+            doc["error"] = f"{type(exc).__name__}: {exc}" if not isinstance(exc, DataError) else str(exc)
+            values = []
+        for value in values:
+            m = value.measure
+            doc["values"].append(
+                {
+                    "period": value.period.label,
+                    "start": value.period.start.isoformat(),
+                    "end": value.period.end.isoformat(),
+                    "value": None if m is None else round(m.value, 4),
+                    "numerator": None if m is None else m.numerator,
+                    "denominator": None if m is None else m.denominator,
+                    "verdict": value.verdict,
+                    "partial": value.partial,
+                    "analysis": value.analysis,
+                }
+            )
+        documents.append(doc)
+    return documents
+
+
+# --- the eight indicators of the seeds ----------------------------------------------------
+
+
+def _within(frame: pd.DataFrame, column: str, period: Period) -> pd.DataFrame:
+    stamps = frame[column]
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    return frame[(stamps >= start) & (stamps < end)]
+
+
+def _rate(numerator: float, denominator: float) -> Measure | None:
+    if not denominator:
+        return None
+    return Measure(numerator / denominator * 100, float(numerator), float(denominator))
+
+
+def sla_achievement_rate(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
+    """Σ 运维服务项目 SLA 达成率 / 运维服务项目数 × 100%."""
+    rows = frame[frame["period"] == period.label]
+    if rows.empty:
+        return None
+    return Measure(float(rows["sla_rate"].mean()), float(rows["sla_rate"].sum()), float(len(rows)))
+
+
+def customer_satisfaction(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
+    """Σ 各调查项满意度 / 调查项数: the mean over survey items of each item's mean score."""
+    rows = _within(frame, "survey_date", period)
+    if rows.empty:
+        return None
+    per_item = rows.groupby("item")["score"].mean()
+    return Measure(float(per_item.mean()), float(per_item.sum()), float(len(per_item)))
+
+
+def internal_audit_coverage(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
+    """内审受审核部门 / 体系覆盖部门: the departments delivering O&M service that an audit covered."""
+    audits = _within(frame, "date", period)
+    if audits.empty:
+        return None
+    scope = set(roles_with_activity(manual, "运维服务实施"))
+    audited = {d for departments in audits["audited_departments"] for d in (departments or [])}
+    return _rate(len(scope & audited), len(scope))
+
+
+def project_acceptance_rate(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
+    """验收通过项目数量 / 申请验收项目数量 × 100% (the policy's table has it upside down)."""
+    applied = _within(frame, "applied_on", period)
+    return _rate(int(applied["passed"].fillna(False).sum()), len(applied))
+
+
+def first_contact_resolution_rate(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
+    """服务台一次性解决的事件数 / 已解决事件数 × 100%."""
+    resolved = _within(frame.dropna(subset=["resolved_at"]), "resolved_at", period)
+    return _rate(int(resolved["first_contact_resolved"].fillna(False).sum()), len(resolved))
+
+
+def mean_resolution_time(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
+    """Σ (解决时间 − 受理时间) / 已解决事件数, in hours."""
+    resolved = _within(frame.dropna(subset=["resolved_at"]), "resolved_at", period)
+    if resolved.empty:
+        return None
+    hours = (resolved["resolved_at"] - resolved["opened_at"]).dt.total_seconds() / 3600
+    return Measure(float(hours.mean()), float(hours.sum()), float(len(hours)))
+
+
+def spare_parts_turnover(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
+    """出库成本 / 平均库存金额 (average of the stock-take values in the period)."""
+    rows = _within(frame, "date", period)
+    outbound = rows[rows["movement"] == "出库"]
+    stock = rows[rows["movement"] == "盘点"]
+    if stock.empty:
+        return None
+    issued = float((outbound["quantity"] * outbound["unit_cost"]).sum())
+    average = float((stock["quantity"] * stock["unit_cost"]).groupby(stock["date"]).sum().mean())
+    return Measure(issued / average, issued, average) if average else None
+
+
+def knowledge_base_utilization(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
+    """引用知识库解决的事件数 / 已解决事件数 × 100%."""
+    rows = _within(frame, "month", period)
+    return _rate(float(rows["incidents_using_kb"].sum()), float(rows["resolved_incidents"].sum()))

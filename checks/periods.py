@@ -1,0 +1,140 @@
+"""Dates, durations and the periods a requirement recurs in.
+
+P1Y, P6M, P3M and P1M recur in calendar years, halves, quarters and months
+(what an annual plan means by "every half year"); any other duration is a
+rolling window ending at the evaluation date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+@dataclass(frozen=True)
+class Duration:
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    @property
+    def total_months(self) -> int:
+        return self.years * 12 + self.months
+
+    def before(self, day: dt.date) -> dt.date:
+        """The date this duration before `day` (month ends are clamped)."""
+        return add_months(day, -self.total_months) - dt.timedelta(days=self.days)
+
+    def after(self, day: dt.date) -> dt.date:
+        return add_months(day, self.total_months) + dt.timedelta(days=self.days)
+
+
+def parse_duration(text: str) -> Duration:
+    match = _DURATION.match(text)
+    if not match or text == "P":
+        raise ValueError(f"not an ISO 8601 duration: {text!r}")
+    years, months, weeks, days = (int(g or 0) for g in match.groups())
+    return Duration(years, months, weeks * 7 + days)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A window records must fall in, and the date by which one is due."""
+
+    start: dt.date
+    end: dt.date
+    due: dt.date
+    label: str
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+# Months per calendar period, and how each is labelled.
+_CALENDAR = {12: "year", 6: "half", 3: "quarter", 1: "month"}
+
+
+def calendar_unit(every: Duration) -> int | None:
+    """Months per calendar period when `every` is one, else None (rolling)."""
+    if every.days == 0 and every.total_months in _CALENDAR:
+        return every.total_months
+    return None
+
+
+def calendar_period(day: dt.date, months: int) -> Period:
+    first_month = (day.month - 1) // months * months + 1
+    start = dt.date(day.year, first_month, 1)
+    end = month_end(day.year, first_month + months - 1)
+    return Period(start, end, end, period_label(start, months))
+
+
+def period_label(start: dt.date, months: int) -> str:
+    match months:
+        case 12:
+            return f"{start.year}"
+        case 6:
+            return f"{start.year}-H{1 if start.month <= 6 else 2}"
+        case 3:
+            return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+        case _:
+            return f"{start.year}-{start.month:02d}"
+
+
+def label_months(label: str) -> int:
+    """How many months a period label such as 2025, 2025-H1, 2025-Q3 or 2025-04 spans."""
+    if "-" not in label:
+        return 12
+    suffix = label.split("-", 1)[1]
+    return {"H": 6, "Q": 3}.get(suffix[0], 1)
+
+
+def period_from_label(label: str) -> Period:
+    year = int(label[:4])
+    months = label_months(label)
+    if months == 12:
+        start = dt.date(year, 1, 1)
+    else:
+        suffix = label.split("-", 1)[1]
+        index = int(suffix.lstrip("HQ"))
+        start = dt.date(year, (index - 1) * months + 1, 1)
+    return calendar_period(start, months)
+
+
+def yearly_by(year: int, month_day: str) -> Period:
+    """The window of a 'due by MM-DD each year' requirement."""
+    month, day = (int(x) for x in month_day.split("-"))
+    day = min(day, calendar.monthrange(year, month)[1])
+    due = dt.date(year, month, day)
+    return Period(dt.date(year, 1, 1), due, due, f"{year}")
+
+
+def month_period(year_month: str) -> Period:
+    year, month = (int(x) for x in year_month.split("-"))
+    start = dt.date(year, month, 1)
+    end = month_end(year, month)
+    return Period(start, end, end, year_month)
+
+
+def month_ends_before(as_of: dt.date, count: int) -> list[dt.date]:
+    """The last `count` month ends strictly before `as_of`, oldest first."""
+    ends = []
+    day = as_of.replace(day=1) - dt.timedelta(days=1)
+    for _ in range(count):
+        ends.append(day)
+        day = day.replace(day=1) - dt.timedelta(days=1)
+    return sorted(ends)

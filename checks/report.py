@@ -1,0 +1,187 @@
+"""Render the canonical results document as text, JUnit XML or CI annotations."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+AREA_TITLES = {
+    "system": "System 体系",
+    "resources": "Resources 资源",
+    "technology": "Technology 技术",
+    "process": "Process 过程",
+    "people": "People 人员",
+}
+STATUS_STYLE = {
+    "pass": "green",
+    "fail": "bold red",
+    "missing": "bold red",
+    "stale": "red",
+    "due-soon": "yellow",
+    "waived": "cyan",
+    "error": "bold magenta",
+}
+
+
+def _failing(doc: dict[str, Any], result: dict[str, Any]) -> bool:
+    return result["status"] in doc["fail_on"]
+
+
+def text_report(doc: dict[str, Any], width: int = 140, color: bool = False) -> str:
+    """A readable table per area; waived checkpoints are listed apart, never among passes."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False)
+    console.print(f"Quality manual checks as of {doc['as_of']}")
+    by_area: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for result in doc["checkpoints"]:
+        if result["status"] != "waived":
+            by_area[result["area"]].append(result)
+    for area in sorted(by_area, key=lambda a: list(AREA_TITLES).index(a) if a in AREA_TITLES else 99):
+        table = Table(title=AREA_TITLES.get(area, area), title_justify="left", expand=True)
+        table.add_column("checkpoint", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("owner", no_wrap=True)
+        table.add_column("reason", ratio=1)
+        for result in by_area[area]:
+            status = result["status"]
+            table.add_row(result["id"], f"[{STATUS_STYLE[status]}]{status}[/]", result["owner"], result["reason"])
+        console.print(table)
+    waived = [r for r in doc["checkpoints"] if r["status"] == "waived"]
+    if waived:
+        table = Table(title="Waived (not counted as passes)", title_justify="left", expand=True)
+        for column in ("checkpoint", "covers", "waiver", "expires", "reason"):
+            table.add_column(column, ratio=1 if column == "reason" else None)
+        for result in waived:
+            w = result["waiver"]
+            table.add_row(result["id"], w["covers"], w["id"], w["expires"], w["reason"])
+        console.print(table)
+    for result in doc["checkpoints"]:
+        for warning in result["warnings"]:
+            console.print(f"warning: {result['id']}: {warning}")
+    counts = doc["summary"]["by_status"]
+    shown = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+    verdict = "OK" if doc["summary"]["ok"] else f"FAILED ({len(doc['summary']['failing'])} failing)"
+    console.print(f"{doc['summary']['total']} checkpoints: {shown}. {verdict}")
+    return buffer.getvalue()
+
+
+def junit_report(doc: dict[str, Any]) -> str:
+    """One test case per checkpoint, one suite per area (what CI systems display)."""
+    suites = ET.Element("testsuites", name=f"quality-manual {doc['as_of']}")
+    by_area: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for result in doc["checkpoints"]:
+        by_area[result["area"]].append(result)
+    for area, results in sorted(by_area.items()):
+        failures = sum(1 for r in results if _failing(doc, r) and r["status"] != "error")
+        errors = sum(1 for r in results if r["status"] == "error" and _failing(doc, r))
+        skipped = sum(1 for r in results if r["status"] == "waived")
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=area,
+            tests=str(len(results)),
+            failures=str(failures),
+            errors=str(errors),
+            skipped=str(skipped),
+            timestamp=f"{doc['as_of']}T00:00:00",
+        )
+        for result in results:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"qms.{area}",
+                name=f"{result['id']} {result['title']}",
+                file=result["source"]["path"],
+            )
+            if result["source"]["line"]:
+                case.set("line", str(result["source"]["line"]))
+            message = f"{result['status']}: {result['reason']}"
+            detail = message + (f"\nremedy: {result['remedy']}" if result["remedy"] else "")
+            if result["status"] == "waived":
+                ET.SubElement(case, "skipped", message=message)
+            elif _failing(doc, result):
+                tag = "error" if result["status"] == "error" else "failure"
+                ET.SubElement(case, tag, message=message, type=result["status"]).text = detail
+            else:
+                ET.SubElement(case, "system-out").text = message
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def github_report(doc: dict[str, Any]) -> str:
+    """GitHub Actions workflow commands that annotate each checkpoint's file."""
+    lines = []
+    for result in doc["checkpoints"]:
+        status = result["status"]
+        level = "error" if _failing(doc, result) else "warning" if status in ("due-soon", "waived") else None
+        where = f"file={_escape(result['source']['path'], prop=True)}"
+        if result["source"]["line"]:
+            where += f",line={result['source']['line']}"
+        if level:
+            title = _escape(f"{result['id']} {status}", prop=True)
+            lines.append(f"::{level} {where},title={title}::{_escape(result['reason'])}")
+        for warning in result["warnings"]:
+            lines.append(f"::warning {where},title={_escape(result['id'], prop=True)}::{_escape(warning)}")
+    counts = doc["summary"]["by_status"]
+    lines.append(
+        f"::notice::{doc['summary']['total']} checkpoints as of {doc['as_of']}: "
+        + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    )
+    return "\n".join(lines) + "\n"
+
+
+def kpi_text_report(kpis: list[dict[str, Any]], as_of: str, width: int = 140) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, no_color=True, highlight=False)
+    table = Table(title=f"KPIs as of {as_of}", title_justify="left", expand=True)
+    for column in ("KPI", "period", "value", "target", "verdict", "numerator / denominator"):
+        table.add_column(column)
+    for kpi in kpis:
+        if kpi["error"]:
+            table.add_row(f"{kpi['id']}\n{kpi['title']}", "-", "-", kpi["target"] or "-", "error", kpi["error"])
+            continue
+        for index, value in enumerate(kpi["values"]):
+            name = f"{kpi['id']}\n{kpi['title']}" if index == 0 else ""
+            shown = "-" if value["value"] is None else f"{value['value']:.2f} {kpi['unit']}".strip()
+            ratio = "-" if value["numerator"] is None else f"{value['numerator']:g} / {value['denominator']:g}"
+            label = value["period"] + (" (so far)" if value["partial"] else "")
+            table.add_row(name, label, shown, kpi["target"] or "monitored", value["verdict"], ratio)
+    console.print(table)
+    return buffer.getvalue()
+
+
+def kpi_csv_report(kpis: list[dict[str, Any]]) -> str:
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["kpi", "title", "period", "value", "unit", "target", "verdict", "numerator", "denominator", "partial"]
+    )
+    for kpi in kpis:
+        for v in kpi["values"]:
+            writer.writerow(
+                [
+                    kpi["id"],
+                    kpi["title"],
+                    v["period"],
+                    v["value"],
+                    kpi["unit"],
+                    kpi["target"] or "",
+                    v["verdict"],
+                    v["numerator"],
+                    v["denominator"],
+                    v["partial"],
+                ]
+            )
+    return buffer.getvalue()

@@ -1,0 +1,189 @@
+"""Results of an evaluation, and the one canonical JSON document made from them.
+
+Every other output (text, JUnit, annotations, the site, status.json, badges)
+is made from `Results` / its document, never recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES = ("pass", "fail", "missing", "stale", "due-soon", "waived", "error")
+DEFAULT_FAIL_ON = ("fail", "missing", "stale", "error")
+# Worst first: a checkpoint with several rules takes the worst of their statuses.
+SEVERITY_ORDER = ("error", "fail", "missing", "stale", "due-soon", "pass")
+RESULTS_SCHEMA_ID = "urn:quality-manual:schema:results"
+
+
+def worst(statuses: list[str]) -> str:
+    return min(statuses, key=SEVERITY_ORDER.index) if statuses else "pass"
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    label: str
+    start: dt.date
+    end: dt.date
+    due: dt.date
+    status: str
+    records: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule or a custom check returns."""
+
+    status: str
+    reason: str
+    periods: tuple[PeriodResult, ...] = ()
+    records: tuple[str, ...] = ()  # ids of the evidence records it used
+
+    def __post_init__(self) -> None:
+        if self.status not in SEVERITY_ORDER:
+            raise ValueError(f"unknown status {self.status!r}")
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    id: str
+    path: str
+    date: dt.date | None
+    type: str
+    commit: str | None
+    attachments: tuple[tuple[str, str], ...] = ()  # (path relative to the root, sha256)
+
+
+@dataclass(frozen=True)
+class WaiverRef:
+    id: str
+    reason: str
+    approved_by: str
+    granted: dt.date | None
+    expires: dt.date | None
+    path: str
+
+
+@dataclass(frozen=True)
+class CheckpointResult:
+    id: str
+    title: str
+    clause: str
+    area: str
+    owner: str
+    severity: str
+    status: str
+    reason: str
+    path: str
+    line: int | None
+    periods: tuple[PeriodResult, ...] = ()
+    evidence: tuple[EvidenceRef, ...] = ()
+    remedy: str | None = None
+    waiver: WaiverRef | None = None
+    real_status: str | None = None  # the status a waiver covers
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class Results:
+    as_of: dt.date
+    checkpoints: list[CheckpointResult]
+    commit: str | None = None
+    fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
+    kpis: list[dict[str, Any]] = field(default_factory=list)
+    trend: list[dict[str, Any]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for result in self.checkpoints:
+            counts[result.status] += 1
+        return counts
+
+    @property
+    def failing(self) -> list[CheckpointResult]:
+        return [r for r in self.checkpoints if r.status in self.fail_on]
+
+    @property
+    def waived(self) -> list[CheckpointResult]:
+        return [r for r in self.checkpoints if r.status == "waived"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failing
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _period(p: PeriodResult) -> dict[str, Any]:
+    return {
+        "label": p.label,
+        "start": _date(p.start),
+        "end": _date(p.end),
+        "due": _date(p.due),
+        "status": p.status,
+        "records": list(p.records),
+    }
+
+
+def checkpoint_document(r: CheckpointResult) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "title": r.title,
+        "clause": r.clause,
+        "area": r.area,
+        "owner": r.owner,
+        "severity": r.severity,
+        "status": r.status,
+        "reason": r.reason,
+        "source": {"path": r.path, "line": r.line},
+        "periods": [_period(p) for p in r.periods],
+        "evidence": [
+            {
+                "id": e.id,
+                "path": e.path,
+                "date": _date(e.date),
+                "type": e.type,
+                "commit": e.commit,
+                "attachments": [{"path": p, "sha256": s} for p, s in e.attachments],
+            }
+            for e in r.evidence
+        ],
+        "remedy": r.remedy,
+        "waiver": None
+        if r.waiver is None
+        else {
+            "id": r.waiver.id,
+            "reason": r.waiver.reason,
+            "approved_by": r.waiver.approved_by,
+            "granted": _date(r.waiver.granted),
+            "expires": _date(r.waiver.expires),
+            "path": r.waiver.path,
+            "covers": r.real_status,
+        },
+        "warnings": list(r.warnings),
+    }
+
+
+def to_document(results: Results, generator: str) -> dict[str, Any]:
+    """The canonical results document (validates against results.schema.json)."""
+    counts = results.counts()
+    return {
+        "$schema": RESULTS_SCHEMA_ID,
+        "as_of": results.as_of.isoformat(),
+        "generator": generator,
+        "commit": results.commit,
+        "fail_on": list(results.fail_on),
+        "summary": {
+            "total": len(results.checkpoints),
+            "by_status": counts,
+            "failing": [r.id for r in results.failing],
+            "waived": [r.id for r in results.waived],
+            "ok": results.ok,
+        },
+        "checkpoints": [checkpoint_document(r) for r in results.checkpoints],
+        "kpis": results.kpis,
+        "trend": results.trend,
+    }

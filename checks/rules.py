@@ -1,0 +1,320 @@
+"""Declarative checkpoint rules, each evaluated as of a date into an `Outcome`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .data import DataCache, DataError
+from .model import Checkpoint, Evidence, Manual, Rule
+from .periods import (
+    Duration,
+    Period,
+    calendar_period,
+    calendar_unit,
+    label_months,
+    month_period,
+    parse_duration,
+    yearly_by,
+)
+from .results import Outcome, PeriodResult, worst
+
+DEFAULT_WARN = "P30D"
+
+
+@dataclass
+class Context:
+    """What every rule may look at: the manual, the date, and shared caches."""
+
+    manual: Manual
+    as_of: dt.date
+    data: DataCache = field(default_factory=DataCache)
+    _by_type: dict[str, list[Evidence]] | None = None
+
+    def records_of(self, type_id: str) -> list[Evidence]:
+        """Records of a type that exist as of the evaluation date, oldest first."""
+        if self._by_type is None:
+            index: dict[str, list[Evidence]] = defaultdict(list)
+            for record in sorted(self.manual.evidence.values(), key=lambda r: (r.date or dt.date.min, r.id)):
+                index[record.type].append(record)
+            self._by_type = index
+        return [r for r in self._by_type.get(type_id, []) if r.date is not None and r.date <= self.as_of]
+
+    def type_title(self, type_id: str) -> str:
+        etype = self.manual.evidence_types.get(type_id)
+        return f"{etype.title} ({type_id})" if etype else type_id
+
+    def effective(self, clause: str) -> dt.date | None:
+        policy = self.manual.policies.get(clause.partition("#")[0])
+        return policy.effective if policy else None
+
+
+def evaluate_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
+    if rule.evidence is not None:
+        return evidence_rule(rule, cp, ctx)
+    if rule.nonconformities is not None:
+        return nonconformity_rule(rule.nonconformities, ctx)
+    if rule.kpi is not None:
+        from .kpis import kpi_rule  # kpis builds on this module
+
+        return kpi_rule(rule.kpi, ctx)
+    return Outcome("error", "rule names no evidence, nonconformities or kpi")
+
+
+# --- "N records of type T every P / by MM-DD / per plan occurrence" -----------------
+
+
+@dataclass(frozen=True)
+class _Occurrence:
+    period: Period
+    by_date_only: bool  # a 'due by MM-DD' window counts records by date, never by label
+
+
+def _occurrences(rule: Rule, cp: Checkpoint, ctx: Context) -> tuple[list[_Occurrence], bool]:
+    """The windows to look at, and whether every past one must be met (plan rows)."""
+    as_of, due = ctx.as_of, rule.due
+    if due and "#" in due:
+        plan_id, _, row_id = due.partition("#")
+        plan = ctx.manual.plans[plan_id]
+        row = next(r for r in plan.schedule if r.id == row_id)
+        return [_Occurrence(month_period(m), False) for m in row.due], True
+    if due:
+        years = range(as_of.year - 1, as_of.year + 1)
+        return [_Occurrence(yearly_by(y, due), True) for y in years], False
+    if rule.every:
+        every = parse_duration(rule.every)
+        months = calendar_unit(every)
+        if months is None:  # rolling window
+            start = every.before(as_of) + dt.timedelta(days=1)
+            return [_Occurrence(Period(start, as_of, as_of, f"{start}..{as_of}"), True)], False
+        current = calendar_period(as_of, months)
+        previous = calendar_period(current.start - dt.timedelta(days=1), months)
+        return [_Occurrence(previous, False), _Occurrence(current, False)], False
+    return [_Occurrence(Period(dt.date.min, as_of, as_of, "any time"), True)], False
+
+
+def _in(record: Evidence, occ: _Occurrence) -> bool:
+    assert record.date is not None
+    period = occ.period
+    if occ.by_date_only or record.period is None:
+        return period.contains(record.date)
+    if record.period == period.label:
+        return True
+    # A label of another granularity (a yearly report for a half-year rule) says nothing here.
+    return label_months(record.period) != label_months(period.label) and period.contains(record.date)
+
+
+def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
+    as_of = ctx.as_of
+    assert rule.evidence is not None
+    records = ctx.records_of(rule.evidence)
+    where = rule.raw.get("where") or {}
+    warn = parse_duration(rule.raw.get("warn", DEFAULT_WARN))
+    occurrences, every_past = _occurrences(rule, cp, ctx)
+    effective = ctx.effective(cp.clause)
+    past = [o for o in occurrences if o.period.due < as_of and (effective is None or o.period.due >= effective)]
+    if not every_past:
+        past = past[-1:]
+    upcoming = [o for o in occurrences if o.period.due >= as_of and o.period.start <= warn.after(as_of)]
+
+    periods: list[PeriodResult] = []
+    outcomes: list[tuple[str, str]] = []
+    used: list[Evidence] = []
+    what = ctx.type_title(rule.evidence)
+    for occ in past + upcoming:
+        inside = [r for r in records if _in(r, occ)]
+        matching = [r for r in inside if not unmet_conditions(r.data, where, ctx.manual)]
+        label, due = occ.period.label, occ.period.due
+        is_past = occ in past
+        if len(matching) >= rule.count:
+            status, reason = "pass", f"{', '.join(r.id for r in matching)} for {label}"
+            used += matching
+        elif inside and len(inside) >= rule.count:
+            bad = next(r for r in inside if r not in matching)
+            status = "fail"
+            reason = f"{bad.id} ({label}) does not meet: {'; '.join(unmet_conditions(bad.data, where, ctx.manual))}"
+            used += inside
+        elif not is_past:
+            soon = due <= warn.after(as_of)
+            status = "due-soon" if soon else "pass"
+            reason = f"{what} for {label} due {due}" if soon else f"{what} for {label} not due until {due}"
+            used += inside
+        else:
+            have = f"{len(inside)} of {rule.count}" if inside else "no"
+            older = [r for r in records if r.date is not None and r.date < occ.period.start]
+            if older and not every_past and not inside:
+                newest = older[-1]
+                status = "stale"
+                reason = f"newest {what} is {newest.id} of {newest.date}; none for {label}, due {due}"
+                used.append(newest)
+            else:
+                status, reason = "missing", f"{have} {what} for {label}, due {due}"
+                used += inside
+        periods.append(PeriodResult(label, occ.period.start, occ.period.end, due, status, tuple(r.id for r in inside)))
+        outcomes.append((status, reason))
+
+    rows = rule.raw.get("rows")
+    if rows:
+        row_outcome = _rows_rule(rows, [r for r in records if any(_in(r, o) for o in past + upcoming)], ctx)
+        if row_outcome is not None:
+            outcomes.append(row_outcome)
+    if not outcomes:
+        return Outcome("pass", f"nothing due yet ({what})", tuple(periods), ())
+    status = worst([s for s, _ in outcomes])
+    reason = next(r for s, r in outcomes if s == status)
+    return Outcome(status, reason, tuple(periods), tuple(dict.fromkeys(r.id for r in used)))
+
+
+# --- conditions on record fields ------------------------------------------------------
+
+
+def roles_with_activity(manual: Manual, activity: str) -> list[str]:
+    return sorted(r.id for r in manual.roles.values() if any(activity in d.activities for d in r.duties))
+
+
+def unmet_conditions(values: dict[str, Any], where: dict[str, Any], manual: Manual) -> list[str]:
+    """A readable line for each condition the values do not meet (empty when all hold)."""
+    problems = []
+    for name, condition in where.items():
+        value = values.get(name)
+        ops = condition if isinstance(condition, dict) else {"equals": condition}
+        for op, expected in ops.items():
+            problem = _check(op, expected, value, name, manual)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _check(op: str, expected: Any, value: Any, name: str, manual: Manual) -> str | None:
+    if op == "equals":
+        return None if value == expected else f"{name} is {value!r}, expected {expected!r}"
+    if op == "in":
+        return None if value in expected else f"{name} is {value!r}, expected one of {expected}"
+    if op in ("min", "max"):
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return f"{name} is {value!r}, expected a number"
+        ok = value >= expected if op == "min" else value <= expected
+        return None if ok else f"{name} is {value}, expected {'at least' if op == 'min' else 'at most'} {expected}"
+    if op == "nonempty":
+        empty = value is None or value == "" or value == [] or value == {}
+        return None if empty != bool(expected) else f"{name} is {'empty' if empty else 'not empty'}"
+    if op == "includes":
+        wanted = (
+            roles_with_activity(manual, expected["roles_with_activity"]) if isinstance(expected, dict) else expected
+        )
+        have = value if isinstance(value, list) else []
+        lacking = [w for w in wanted if w not in have]
+        return f"{name} lacks {', '.join(map(str, lacking))}" if lacking else None
+    return f"unknown condition '{op}'"
+
+
+# --- conditions on the rows of a record's data files -----------------------------------
+
+
+def _rows_rule(rows: dict[str, Any], records: list[Evidence], ctx: Context) -> tuple[str, str] | None:
+    violations: list[str] = []
+    for record in records:
+        etype = ctx.manual.evidence_types[record.type]
+        for path in record.data_files:
+            rel = path.relative_to(ctx.manual.root).as_posix()
+            try:
+                frame = ctx.data.table(path, etype.data_columns, rel)
+            except DataError as exc:
+                return "error", str(exc)
+            count, first = _row_violations(frame, rows, ctx.as_of)
+            if count:
+                violations.append(f"{rel}: {count} row(s) fail, first at row {first}")
+    if violations:
+        return "fail", "; ".join(violations) + _describe_rows(rows)
+    return None
+
+
+def _describe_rows(rows: dict[str, Any]) -> str:
+    within = rows.get("within")
+    if within:
+        return f" ({within['to']} must be within {within['max']} of {within['from']})"
+    return f" ({', '.join(rows.get('nonempty', []))} must not be empty)"
+
+
+def _row_violations(frame: pd.DataFrame, rows: dict[str, Any], as_of: dt.date) -> tuple[int, int | None]:
+    """How many rows break the rule, and the file row (header = 1) of the first."""
+    scope = pd.Series(True, index=frame.index)
+    for name, condition in (rows.get("where") or {}).items():
+        ops = condition if isinstance(condition, dict) else {"equals": condition}
+        for op, expected in ops.items():
+            column = frame[name]
+            if op == "equals":
+                scope &= column == expected
+            elif op == "in":
+                scope &= column.isin(expected)
+            elif op == "min":
+                scope &= column >= expected
+            elif op == "max":
+                scope &= column <= expected
+            elif op == "nonempty":
+                scope &= column.notna() if expected else column.isna()
+    bad = pd.Series(False, index=frame.index)
+    end_of_day = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    within = rows.get("within")
+    if within:
+        start, finish = frame[within["from"]], frame[within["to"]]
+        limit = _timedelta(parse_duration(within["max"]))
+        happened = scope & start.notna() & (start < end_of_day)
+        late = happened & finish.notna() & (finish - start > limit)
+        overdue = happened & finish.isna() & (start + limit < end_of_day)
+        bad |= late | overdue
+    for name in rows.get("nonempty", []):
+        bad |= scope & frame[name].isna()
+    count = int(bad.sum())
+    return count, (int(bad.to_numpy().argmax()) + 2 if count else None)
+
+
+def _timedelta(duration: Duration) -> pd.Timedelta:
+    if duration.total_months:
+        raise ValueError("row windows must be given in weeks or days, e.g. P7D")
+    return pd.Timedelta(days=duration.days)
+
+
+# --- "every nonconformity closed and verified by its due date" ---------------------------
+
+
+def nonconformity_rule(scope: dict[str, Any], ctx: Context) -> Outcome:
+    manual, as_of = ctx.manual, ctx.as_of
+    found_type, clause = scope.get("evidence"), scope.get("clause")
+    items = []
+    for nc in sorted(manual.nonconformities.values(), key=lambda n: n.id):
+        source = manual.evidence.get(nc.found_in or "")
+        if found_type and (source is None or source.type != found_type):
+            continue
+        if clause and nc.clause != clause:
+            continue
+        if source is not None and source.date is not None and source.date > as_of:
+            continue  # not found yet on that date
+        items.append(nc)
+    outcomes: list[tuple[str, str]] = []
+    for nc in items:
+        assert nc.due is not None
+        closed = nc.closed if nc.closed and nc.closed <= as_of else None
+        verified = nc.verified if nc.verified and nc.verified <= as_of else None
+        if nc.due >= as_of:
+            if closed is None and nc.due <= parse_duration(DEFAULT_WARN).after(as_of):
+                outcomes.append(("due-soon", f"{nc.id} is open, due {nc.due}"))
+            continue
+        if closed is None:
+            outcomes.append(("fail", f"{nc.id} is still open, {(as_of - nc.due).days} days past its due date {nc.due}"))
+        elif closed > nc.due:
+            outcomes.append(("fail", f"{nc.id} was closed {closed}, after its due date {nc.due}"))
+        elif verified is None:
+            outcomes.append(("fail", f"{nc.id} was closed {closed} but its correction is not verified"))
+    records = tuple(dict.fromkeys(nc.found_in for nc in items if nc.found_in))
+    if not outcomes:
+        what = f"all {len(items)} nonconformities closed and verified on time" if items else "no nonconformities"
+        return Outcome("pass", what, (), records)
+    status = worst([s for s, _ in outcomes])
+    reasons = [r for s, r in outcomes if s == status]
+    more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+    return Outcome(status, reasons[0] + more, (), records)
