@@ -103,7 +103,7 @@ def evaluate_kpi(kpi: Kpi, ctx: Context) -> list[KpiValue]:
         if measure is not None and not isinstance(measure, Measure):
             raise TypeError(f"{kpi.compute} returned {measure!r}, not a Measure")
         values.append(
-            KpiValue(period, measure, verdict(kpi.target, measure), period.end >= ctx.as_of, analyses.get(period.label))
+            KpiValue(period, measure, verdict(kpi.target, measure), period.end > ctx.as_of, analyses.get(period.label))
         )
     return values
 
@@ -123,7 +123,8 @@ def kpi_rule(kpi_id: str, ctx: Context) -> Outcome:
         values = evaluate_kpi(kpi, ctx)
     except DataError as exc:
         return Outcome("error", str(exc))
-    complete = [v for v in values if not v.partial]
+    effective = ctx.effective(kpi.clause) if kpi.clause else None
+    complete = [v for v in values if not v.partial and (effective is None or v.period.end >= effective)]
     if not complete:
         return Outcome("pass", f"{kpi.title}: no complete {kpi.period} yet")
     last = complete[-1]
@@ -205,17 +206,26 @@ def _rate(numerator: float, denominator: float) -> Measure | None:
     return Measure(numerator / denominator * 100, float(numerator), float(denominator))
 
 
+def _in_months(frame: pd.DataFrame, column: str, period: Period) -> pd.DataFrame:
+    """Rows whose `YYYY-MM` column falls in the period."""
+    months = pd.to_datetime(frame[column].astype(str) + "-01", format="%Y-%m-%d", errors="coerce")
+    return frame[(months >= pd.Timestamp(period.start)) & (months <= pd.Timestamp(period.end))]
+
+
 def sla_achievement_rate(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
-    """Σ 运维服务项目 SLA 达成率 / 运维服务项目数 × 100%."""
-    rows = frame[frame["period"] == period.label]
-    if rows.empty:
+    """Σ 运维服务项目 SLA 达成率 / 运维服务项目数: each project's Σ met ÷ Σ items, averaged."""
+    rows = _in_months(frame, "month", period)
+    totals = rows.groupby("project")[["sla_items_met", "sla_items"]].sum()
+    totals = totals[totals["sla_items"] > 0]
+    if totals.empty:
         return None
-    return Measure(float(rows["sla_rate"].mean()), float(rows["sla_rate"].sum()), float(len(rows)))
+    per_project = totals["sla_items_met"] / totals["sla_items"] * 100
+    return Measure(float(per_project.mean()), float(per_project.sum()), float(len(per_project)))
 
 
 def customer_satisfaction(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
-    """Σ 各调查项满意度 / 调查项数: the mean over survey items of each item's mean score."""
-    rows = _within(frame, "survey_date", period)
+    """Σ 各调查项满意度 / 调查项数: the mean over survey items of each item's mean score (0–100)."""
+    rows = _within(frame, "surveyed_on", period)
     if rows.empty:
         return None
     per_item = rows.groupby("item")["score"].mean()
@@ -223,7 +233,7 @@ def customer_satisfaction(frame: pd.DataFrame, period: Period, manual: Manual) -
 
 
 def internal_audit_coverage(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
-    """内审受审核部门 / 体系覆盖部门: the departments delivering O&M service that an audit covered."""
+    """内审受审核部门 / 体系覆盖部门: O&M departments covered by the period's audit reports."""
     audits = _within(frame, "date", period)
     if audits.empty:
         return None
@@ -239,14 +249,15 @@ def project_acceptance_rate(frame: pd.DataFrame, period: Period, manual: Manual)
 
 
 def first_contact_resolution_rate(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
-    """服务台一次性解决的事件数 / 已解决事件数 × 100%."""
-    resolved = _within(frame.dropna(subset=["resolved_at"]), "resolved_at", period)
-    return _rate(int(resolved["first_contact_resolved"].fillna(False).sum()), len(resolved))
+    """服务台首次接触即解决的事件数 / 服务台受理的事件总数 × 100%, by the month opened."""
+    opened = _within(frame, "opened_at", period)
+    return _rate(int(opened["first_contact_resolved"].fillna(False).sum()), len(opened))
 
 
 def mean_resolution_time(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
-    """Σ (解决时间 − 受理时间) / 已解决事件数, in hours."""
-    resolved = _within(frame.dropna(subset=["resolved_at"]), "resolved_at", period)
+    """Σ(事件解决时间 − 事件受理时间) / 已解决事件数, in hours, by the month opened."""
+    opened = _within(frame, "opened_at", period)
+    resolved = opened[(opened["status"] == "已解决") & opened["resolved_at"].notna()]
     if resolved.empty:
         return None
     hours = (resolved["resolved_at"] - resolved["opened_at"]).dt.total_seconds() / 3600
@@ -254,18 +265,17 @@ def mean_resolution_time(frame: pd.DataFrame, period: Period, manual: Manual) ->
 
 
 def spare_parts_turnover(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
-    """出库成本 / 平均库存金额 (average of the stock-take values in the period)."""
+    """出库金额 / 平均库存金额: the average of the month-end stock (结存) values in the period."""
     rows = _within(frame, "date", period)
-    outbound = rows[rows["movement"] == "出库"]
-    stock = rows[rows["movement"] == "盘点"]
-    if stock.empty:
+    issued = float(rows.loc[rows["movement"] == "出库", "amount"].sum())
+    stock = rows[rows["movement"] == "结存"].groupby("date")["amount"].sum()
+    if stock.empty or not stock.mean():
         return None
-    issued = float((outbound["quantity"] * outbound["unit_cost"]).sum())
-    average = float((stock["quantity"] * stock["unit_cost"]).groupby(stock["date"]).sum().mean())
-    return Measure(issued / average, issued, average) if average else None
+    average = float(stock.mean())
+    return Measure(issued / average, issued, average)
 
 
 def knowledge_base_utilization(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
-    """引用知识库解决的事件数 / 已解决事件数 × 100%."""
-    rows = _within(frame, "month", period)
+    """引用或新建知识库条目的已解决事件数 / 已解决事件数 × 100%."""
+    rows = _in_months(frame, "month", period)
     return _rate(float(rows["incidents_using_kb"].sum()), float(rows["resolved_incidents"].sum()))

@@ -1,0 +1,212 @@
+"""The eight seed KPIs on small hand-checked data, in every encoding and in .xlsx.
+
+Expected values are worked out by hand in the comments, not by calling the code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from checks import load_manual
+from checks.evaluate import evaluate
+from conftest import REPO, run_qms
+
+AS_OF = dt.date(2025, 12, 31)
+
+
+@pytest.fixture
+def manual(tmp_path: Path) -> Path:
+    """The repository's policy/ (types, KPIs, roles) with an empty evidence/ folder."""
+    root = tmp_path / "manual"
+    shutil.copytree(REPO / "policy", root / "policy")
+    (root / "evidence").mkdir()
+    return root
+
+
+def record(root: Path, rid: str, etype: str, date: str, fields: str, data: str | None = None) -> None:
+    folder = root / "evidence/2025" / etype
+    folder.mkdir(parents=True, exist_ok=True)
+    data_line = f"data: [{data}]\n" if data else ""
+    (folder / f"{rid}.md").write_text(
+        f"---\nid: {rid}\nkind: evidence\ntitle: {rid}\ntype: {etype}\ndate: {date}\nowner: quality-group\n"
+        f"{data_line}{fields}---\n",
+        encoding="utf-8",
+    )
+
+
+def data_file(root: Path, etype: str, name: str, text: str, encoding: str = "utf-8") -> None:
+    folder = root / "evidence/2025" / etype
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(text.encode(encoding))
+
+
+def kpi_values(root: Path, kpi_id: str, as_of: dt.date = AS_OF) -> dict[str, dict]:
+    loaded = load_manual(root)
+    assert loaded.valid, [str(i) for i in loaded.errors]
+    kpi = next(k for k in evaluate(loaded.manual, as_of).kpis if k["id"] == kpi_id)
+    assert kpi["error"] is None, kpi["error"]
+    return {v["period"]: v for v in kpi["values"]}
+
+
+def test_sla_achievement_rate(manual: Path) -> None:
+    data_file(
+        manual,
+        "sla-statistics",
+        "sla.csv",
+        "month,project,sla_items,sla_items_met,sla_rate\n"
+        "2025-01,P1,10,10,100\n2025-02,P1,10,9,90\n2025-01,P2,5,5,100\n2024-12,P2,5,0,0\n",
+    )
+    record(
+        manual, "SLA-2025", "sla-statistics", "2025-12-31", "compiled_by: customer-service\nprojects: 2\n", "sla.csv"
+    )
+    value = kpi_values(manual, "sla-achievement-rate")["2025"]
+    # P1: 19/20 = 95 %, P2: 5/5 = 100 % (its 2024 row is another year) -> (95 + 100) / 2
+    assert (value["value"], value["numerator"], value["denominator"]) == (97.5, 195.0, 2.0)
+    assert value["verdict"] == "missed"  # target >= 100
+
+
+def test_customer_satisfaction(manual: Path) -> None:
+    header = "survey_id,respondent_id,customer,project,item,score,surveyed_on,method\n"
+    rows = "S1,R1,C,P1,响应及时性,90,2025-09-10,电话\nS1,R2,C,P1,响应及时性,100,2025-09-11,问卷\nS1,R1,C,P1,解决效果,98,2025-09-10,电话\n"
+    data_file(manual, "satisfaction-survey-result", "s.csv", header + rows)
+    fields = "survey_round: 2025-09\nconducted_by: service-desk\nmethods: [电话回访]\nrespondents: 2\n"
+    record(manual, "SR-2025", "satisfaction-survey-result", "2025-09-30", fields, "s.csv")
+    value = kpi_values(manual, "customer-satisfaction")["2025"]
+    # items: 响应及时性 (90 + 100) / 2 = 95, 解决效果 98 -> (95 + 98) / 2 = 96.5
+    assert (value["value"], value["numerator"], value["denominator"], value["verdict"]) == (96.5, 193.0, 2.0, "met")
+
+
+def test_internal_audit_coverage(manual: Path) -> None:
+    fields = (
+        "audit_id: IA-2025\naudit_start: 2025-04-10\naudit_end: 2025-04-12\naspects: [PDCA]\nconclusion: 基本符合\n"
+        "audited_departments: [comms-dept, info-dept, customer-service, om-staff, materials-group, ops-dept]\n"
+    )
+    record(manual, "IAR-2025", "internal-audit-report", "2025-04-20", fields)
+    value = kpi_values(manual, "internal-audit-coverage")["2025"]
+    # 7 roles carry 运维服务实施; service-desk was not audited -> 6 / 7
+    assert (value["numerator"], value["denominator"]) == (6.0, 7.0)
+    assert value["value"] == pytest.approx(85.7143, abs=1e-4)
+    assert value["verdict"] == "missed"
+
+
+def test_project_acceptance_rate_is_passed_over_applied(manual: Path) -> None:
+    data_file(
+        manual,
+        "project-acceptance",
+        "pa.csv",
+        "acceptance_no,project,applied_on,passed\nA1,P1,2025-02-01,是\nA2,P2,2025-05-01,是\nA3,P3,2025-08-01,否\n"
+        "A4,P4,2025-11-01,true\nA5,P5,2024-11-01,否\n",
+    )
+    record(manual, "PA-2025", "project-acceptance", "2025-12-31", "year: 2025\n", "pa.csv")
+    value = kpi_values(manual, "project-acceptance-rate")["2025"]
+    # 2025: 4 applied, 3 passed -> 75 % (the policy's upside-down formula would give 133 %)
+    assert (value["value"], value["numerator"], value["denominator"]) == (75.0, 3.0, 4.0)
+
+
+INCIDENTS = (
+    "ticket_id,project,category,priority,opened_at,first_contact_resolved,status,resolved_at\n"
+    "I1,P1,网络,P3,2025-03-02 09:00,是,已解决,2025-03-02 11:00\n"
+    "I2,P1,网络,P2,2025-03-05 10:00,是,已解决,2025-03-05 14:00\n"
+    "I3,P2,主机,P1,2025-03-20 08:00,否,处理中,\n"
+    "I4,P2,主机,P3,2025-03-28 08:00,是,已解决,2025-04-01 08:00\n"
+    "I5,P2,主机,P3,2025-04-01 08:00,否,已解决,2025-04-01 09:00\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_incident_kpis_in_each_encoding(manual: Path, encoding: str) -> None:
+    data_file(manual, "incident-log", "incidents.csv", INCIDENTS, encoding)
+    record(manual, "IL-2025", "incident-log", "2025-12-31", "source_system: ITSM\ntickets: 5\n", "incidents.csv")
+    fcr = kpi_values(manual, "first-contact-resolution-rate")
+    # March: 4 opened, 3 resolved at first contact -> 75 %; April: 1 opened, 0 -> 0 %
+    assert (fcr["2025-03"]["value"], fcr["2025-03"]["numerator"], fcr["2025-03"]["denominator"]) == (75.0, 3.0, 4.0)
+    assert fcr["2025-04"]["value"] == 0.0
+    assert fcr["2025-05"]["verdict"] == "no-data"
+    mttr = kpi_values(manual, "mean-resolution-time")
+    # March-opened and resolved: 2 h, 4 h and 96 h (I4, opened 03-28) -> 102 / 3 = 34 h; I3 is unresolved
+    assert (mttr["2025-03"]["value"], mttr["2025-03"]["numerator"], mttr["2025-03"]["denominator"]) == (
+        34.0,
+        102.0,
+        3.0,
+    )
+    assert fcr["2025-03"]["verdict"] == "no-target"  # the plan sets no number: monitored only
+
+
+def test_spare_parts_turnover_from_xlsx(manual: Path) -> None:
+    folder = manual / "evidence/2025/spare-parts-movements"
+    folder.mkdir(parents=True)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["date", "part_no", "movement", "quantity", "unit_cost", "amount"])
+    for row in [
+        ("2025-01-15", "SP-1", "出库", 1, 100, 100),
+        ("2025-01-31", "SP-1", "结存", 6, 100, 600),
+        ("2025-01-31", "SP-2", "结存", 2, 200, 400),
+        ("2025-02-10", "SP-2", "出库", 1, 200, 200),
+        ("2025-02-28", "SP-1", "结存", 8, 100, 800),
+        ("2025-03-31", "SP-1", "结存", 6, 100, 600),
+        ("2025-04-02", "SP-1", "出库", 5, 100, 500),
+    ]:
+        sheet.append(list(row))
+    book.save(folder / "movements.xlsx")
+    record(
+        manual,
+        "SP-2025",
+        "spare-parts-movements",
+        "2025-12-31",
+        "warehouse: 库房\ncompiled_by: materials-group\n",
+        "movements.xlsx",
+    )
+    value = kpi_values(manual, "spare-parts-turnover")["2025-Q1"]
+    # Q1 issued 100 + 200 = 300; month-end stock 1000, 800, 600 -> average 800 -> 0.375
+    assert (value["value"], value["numerator"], value["denominator"]) == (0.375, 300.0, 800.0)
+
+
+def test_knowledge_base_utilization(manual: Path) -> None:
+    data_file(
+        manual,
+        "knowledge-base-usage",
+        "kb.csv",
+        "month,resolved_incidents,incidents_using_kb\n2025-03,40,10\n2025-04,0,0\n",
+    )
+    record(manual, "KB-2025", "knowledge-base-usage", "2025-12-31", "compiled_by: rnd-dept\n", "kb.csv")
+    values = kpi_values(manual, "knowledge-base-utilization")
+    assert (values["2025-03"]["value"], values["2025-03"]["numerator"], values["2025-03"]["denominator"]) == (
+        25.0,
+        10.0,
+        40.0,
+    )
+    assert values["2025-04"]["verdict"] == "no-data"  # 0 resolved: no rate, not 0 %
+
+
+def test_missed_kpi_fails_its_checkpoint_until_analysed(manual: Path) -> None:
+    test_customer_satisfaction(manual)
+    # Lower one score so the year misses 96: items 95 and (80) -> 87.5
+    path = manual / "evidence/2025/satisfaction-survey-result/s.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",98,", ",80,"), encoding="utf-8")
+    loaded = load_manual(manual)
+    result = next(r for r in evaluate(loaded.manual, AS_OF).checkpoints if r.id == "cp-kpi-customer-satisfaction")
+    assert result.status == "fail"
+    assert "87.50% misses target >= 96" in result.reason
+    fields = "kpi: customer-satisfaction\nperiod: '2025'\ncause: 回访不及时\naction: 增加回访人手\n"
+    record(manual, "KMA-2025", "kpi-miss-analysis", "2025-12-20", fields)
+    loaded = load_manual(manual)
+    result = next(r for r in evaluate(loaded.manual, AS_OF).checkpoints if r.id == "cp-kpi-customer-satisfaction")
+    assert result.status == "pass"
+    assert "analysed in KMA-2025" in result.reason
+
+
+def test_bad_column_names_file_column_and_row(manual: Path) -> None:
+    data_file(manual, "knowledge-base-usage", "kb.csv", "month,resolved_incidents,incidents_using_kb\n2025-03,40,十\n")
+    record(manual, "KB-2025", "knowledge-base-usage", "2025-12-31", "compiled_by: rnd-dept\n", "kb.csv")
+    result = run_qms("--root", manual, "kpi", "--as-of", "2025-12-31", "--format", "json")
+    assert result.returncode == 1
+    assert (
+        '"error": "evidence/2025/knowledge-base-usage/kb.csv:2: incidents_using_kb: not a number: \'十\'"'
+        in result.stdout
+    )
