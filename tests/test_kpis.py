@@ -72,7 +72,11 @@ def test_sla_achievement_rate(manual: Path) -> None:
 
 def test_customer_satisfaction(manual: Path) -> None:
     header = "survey_id,respondent_id,customer,project,item,score,surveyed_on,method\n"
-    rows = "S1,R1,C,P1,响应及时性,90,2025-09-10,电话\nS1,R2,C,P1,响应及时性,100,2025-09-11,问卷\nS1,R1,C,P1,解决效果,98,2025-09-10,电话\n"
+    rows = (
+        "S1,R1,C,P1,响应及时性,90,2025-09-10,电话\n"
+        "S1,R2,C,P1,响应及时性,100,2025-09-11,问卷\n"
+        "S1,R1,C,P1,解决效果,98,2025-09-10,电话\n"
+    )
     data_file(manual, "satisfaction-survey-result", "s.csv", header + rows)
     fields = "survey_round: 2025-09\nconducted_by: service-desk\nmethods: [电话回访]\nrespondents: 2\n"
     record(manual, "SR-2025", "satisfaction-survey-result", "2025-09-30", fields, "s.csv")
