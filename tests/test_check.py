@@ -366,3 +366,22 @@ def test_evidence_names_its_git_commit(minimal: Path) -> None:
     doc = to_document(evaluate(load_manual(minimal).manual, D("2025-12-31"), with_kpis=False), "test")
     assert doc["commit"] == head
     assert doc["checkpoints"][0]["evidence"][0]["commit"] == head
+
+
+def test_annual_plan_custom_check(minimal: Path) -> None:
+    write(
+        minimal,
+        "policy/checkpoints/cp-plan-in-force.yaml",
+        "id: cp-plan-in-force\nkind: checkpoint\ntitle: 当年质量管理计划已批准\nclause: QP-01#1\narea: system\n"
+        "owner: quality-group\ncheck: custom:annual_plan_in_force\n",
+    )
+    assert status_of(minimal, "2025-06-30", "cp-plan-in-force") == (
+        "pass",
+        "plan-2025 (QP-01 V1.1) approved 2025-01-08 by 张总",
+    )
+    assert status_of(minimal, "2025-01-05", "cp-plan-in-force")[1].startswith("plan-2025 (QP-01 V1.0)")
+    assert status_of(minimal, "2026-01-15", "cp-plan-in-force")[0] == "due-soon"
+    assert status_of(minimal, "2026-03-01", "cp-plan-in-force") == (
+        "fail",
+        "no approved, effective quality plan for 2026 (plans for 2026: none)",
+    )
