@@ -69,7 +69,10 @@ def source_frame(kpi: Kpi, ctx: Context) -> pd.DataFrame:
     etype = manual.evidence_types[kpi.source_type]
     records = ctx.records_of(kpi.source_type)
     if not etype.data_columns:
-        rows = [{**r.data, "id": r.id, "date": pd.Timestamp(r.date), "period": r.period} for r in records]
+        rows = [
+            {**r.data, "id": r.id, "date": pd.Timestamp(r.date) if r.date else pd.NaT, "period": r.period}
+            for r in records
+        ]
         return pd.DataFrame(rows)
     frames = []
     for record in records:

@@ -36,7 +36,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """
 
 
-def _timestamp(loader: Any, node: yaml.Node) -> Any:
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError:

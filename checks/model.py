@@ -303,7 +303,7 @@ class Manual:
     broken: set[str] = field(default_factory=set)  # ids of objects that exist but failed validation
 
     def collection(self, kind: str) -> dict[str, Any]:
-        return {
+        collections: dict[str, dict[str, Any]] = {
             "policy": self.policies,
             "role": self.roles,
             "checkpoint": self.checkpoints,
@@ -313,7 +313,8 @@ class Manual:
             "evidence": self.evidence,
             "nonconformity": self.nonconformities,
             "waiver": self.waivers,
-        }[kind]
+        }
+        return collections[kind]
 
     def get(self, object_id: str) -> ManualObject | None:
         for kind in KINDS:

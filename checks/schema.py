@@ -102,7 +102,8 @@ def _issues_for(doc: RawDocument, error: ValidationError) -> list[Issue]:
     path: FieldPath = tuple(error.absolute_path)
     source = doc.source
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = list(schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
         return [source.issue(path + (key,), f"unknown field '{key}'{_suggest(key, allowed)}") for key in extra]
     if error.validator == "required" and isinstance(error.validator_value, list):
@@ -127,7 +128,8 @@ def _message(error: ValidationError) -> str:
             hint = " (quote it)" if expected == "string" and got in ("number", "boolean") else ""
             return f"expected {expected}, got {got} {shown}{hint}"
         case "enum":
-            return f"{shown} is not one of {', '.join(map(str, error.validator_value))}"
+            choices = error.validator_value if isinstance(error.validator_value, list) else []
+            return f"{shown} is not one of {', '.join(map(str, choices))}"
         case "const":
             return f"must be {json.dumps(error.validator_value, ensure_ascii=False)}, not {shown}"
         case "format":
