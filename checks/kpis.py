@@ -126,8 +126,8 @@ def kpi_rule(kpi_id: str, ctx: Context) -> Outcome:
         values = evaluate_kpi(kpi, ctx)
     except DataError as exc:
         return Outcome("error", str(exc))
-    effective = ctx.effective(kpi.clause) if kpi.clause else None
-    complete = [v for v in values if not v.partial and (effective is None or v.period.end >= effective)]
+    since = ctx.required_from(kpi.clause) if kpi.clause else ctx.records_start
+    complete = [v for v in values if not v.partial and (since is None or v.period.end >= since)]
     if not complete:
         return Outcome("pass", f"{kpi.title}: no complete {kpi.period} yet")
     last = complete[-1]

@@ -52,6 +52,18 @@ class Context:
         policy = self.manual.policies.get(clause.partition("#")[0])
         return policy.effective if policy else None
 
+    @property
+    def records_start(self) -> dt.date | None:
+        """The date of the manual's first evidence record: nothing before it can be held here."""
+        dates = [r.date for r in self.manual.evidence.values() if r.date is not None]
+        return min(dates) if dates else None
+
+    def required_from(self, clause: str) -> dt.date | None:
+        """Periods due before this date are not required: the document was not in force, or
+        the manual held no records yet."""
+        dates = [d for d in (self.effective(clause), self.records_start) if d is not None]
+        return max(dates) if dates else None
+
 
 def evaluate_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
     if rule.evidence is not None:
@@ -115,11 +127,12 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
     where = rule.raw.get("where") or {}
     warn = parse_duration(rule.raw.get("warn", DEFAULT_WARN))
     occurrences, every_past = _occurrences(rule, cp, ctx)
-    effective = ctx.effective(cp.clause)
-    past = [o for o in occurrences if o.period.due < as_of and (effective is None or o.period.due >= effective)]
+    since = ctx.required_from(cp.clause)
+    # A period due today is the latest due one: met today, or not late until tomorrow.
+    past = [o for o in occurrences if o.period.due <= as_of and (since is None or o.period.due >= since)]
     if not every_past:
         past = past[-1:]
-    upcoming = [o for o in occurrences if o.period.due >= as_of and o.period.start <= warn.after(as_of)]
+    upcoming = [o for o in occurrences if o.period.due > as_of and o.period.start <= warn.after(as_of)]
 
     periods: list[PeriodResult] = []
     outcomes: list[tuple[str, str]] = []
@@ -129,7 +142,7 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
         inside = [r for r in records if _in(r, occ)]
         matching = [r for r in inside if not unmet_conditions(r.data, where, ctx.manual)]
         label, due = occ.period.label, occ.period.due
-        is_past = occ in past
+        is_late = occ in past and due < as_of
         if len(matching) >= rule.count:
             status, reason = "pass", f"{', '.join(r.id for r in matching)} for {label}"
             used += matching
@@ -138,7 +151,7 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
             status = "fail"
             reason = f"{bad.id} ({label}) does not meet: {'; '.join(unmet_conditions(bad.data, where, ctx.manual))}"
             used += inside
-        elif not is_past:
+        elif not is_late:
             soon = due <= warn.after(as_of)
             status = "due-soon" if soon else "pass"
             reason = f"{what} for {label} due {due}" if soon else f"{what} for {label} not due until {due}"

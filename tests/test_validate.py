@@ -15,7 +15,7 @@ def test_fixture_manual_is_valid(minimal: Path) -> None:
     result = run_qms("--root", minimal, "validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert "1 evidence records" in result.stderr
+    assert "2 evidence records" in result.stderr
 
 
 def test_model_is_typed_and_keeps_bodies(minimal: Path) -> None:
