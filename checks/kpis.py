@@ -84,13 +84,14 @@ def source_frame(kpi: Kpi, ctx: Context) -> pd.DataFrame:
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
-def kpi_periods(kpi: Kpi, as_of: dt.date, years: int = 2) -> list[Period]:
-    """The periods of the last `years` calendar years up to the one holding `as_of`."""
+def kpi_periods(kpi: Kpi, as_of: dt.date, since: dt.date | None = None, years: int = 2) -> list[Period]:
+    """The periods of the last `years` calendar years up to the one holding `as_of`,
+    leaving out those that ended before `since` (the manual's first record)."""
     months = PERIOD_MONTHS[kpi.period]
     periods = []
     period = calendar_period(as_of, months)
     first = dt.date(as_of.year - years + 1, 1, 1)
-    while period.start >= first:
+    while period.start >= first and (since is None or period.end >= since):
         periods.append(period)
         period = calendar_period(period.start - dt.timedelta(days=1), months)
     return sorted(periods)
@@ -101,7 +102,7 @@ def evaluate_kpi(kpi: Kpi, ctx: Context) -> list[KpiValue]:
     frame = source_frame(kpi, ctx)
     analyses = _analyses(ctx, kpi.id)
     values = []
-    for period in kpi_periods(kpi, ctx.as_of):
+    for period in kpi_periods(kpi, ctx.as_of, ctx.records_start):
         measure = func(frame, period, ctx.manual) if len(frame) else None
         if measure is not None and not isinstance(measure, Measure):
             raise TypeError(f"{kpi.compute} returned {measure!r}, not a Measure")

@@ -19,6 +19,7 @@ from .periods import (
     label_months,
     month_period,
     parse_duration,
+    period_from_label,
     yearly_by,
 )
 from .results import Outcome, PeriodResult, worst
@@ -54,9 +55,11 @@ class Context:
 
     @property
     def records_start(self) -> dt.date | None:
-        """The date of the manual's first evidence record: nothing before it can be held here."""
-        dates = [r.date for r in self.manual.evidence.values() if r.date is not None]
-        return min(dates) if dates else None
+        """Where the manual's evidence begins (the earliest record's period or date):
+        nothing before it can be held here."""
+        dates = [period_from_label(r.period).start if r.period else r.date for r in self.manual.evidence.values()]
+        known = [d for d in dates if d is not None]
+        return min(known) if known else None
 
     def required_from(self, clause: str) -> dt.date | None:
         """Periods due before this date are not required: the document was not in force, or
@@ -158,7 +161,11 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
             used += inside
         else:
             have = f"{len(inside)} of {rule.count}" if inside else "no"
-            older = [r for r in records if r.date is not None and r.date < occ.period.start]
+            older = [
+                r
+                for r in records
+                if r.date is not None and r.date < occ.period.start and not unmet_conditions(r.data, where, ctx.manual)
+            ]
             if older and not every_past and not inside:
                 newest = older[-1]
                 status = "stale"

@@ -33,7 +33,8 @@ def record(root: Path, rid: str, etype: str, date: str, fields: str, data: str |
     folder.mkdir(parents=True, exist_ok=True)
     data_line = f"data: [{data}]\n" if data else ""
     (folder / f"{rid}.md").write_text(
-        f"---\nid: {rid}\nkind: evidence\ntitle: {rid}\ntype: {etype}\ndate: {date}\nowner: quality-group\n"
+        f"---\nid: {rid}\nkind: evidence\ntitle: {rid}\ntype: {etype}\ndate: {date}\nperiod: '2025'\n"
+        "owner: quality-group\n"
         f"{data_line}{fields}---\n",
         encoding="utf-8",
     )
@@ -197,9 +198,10 @@ def test_missed_kpi_fails_its_checkpoint_until_analysed(manual: Path) -> None:
     result = next(r for r in evaluate(loaded.manual, AS_OF).checkpoints if r.id == "cp-kpi-customer-satisfaction")
     assert result.status == "fail"
     assert "87.50% misses target >= 96" in result.reason
-    fields = "kpi: customer-satisfaction\nperiod: '2025'\ncause: 回访不及时\naction: 增加回访人手\n"
+    fields = "kpi: customer-satisfaction\ncause: 回访不及时\naction: 增加回访人手\n"
     record(manual, "KMA-2025", "kpi-miss-analysis", "2025-12-20", fields)
     loaded = load_manual(manual)
+    assert loaded.valid, [str(i) for i in loaded.errors]
     result = next(r for r in evaluate(loaded.manual, AS_OF).checkpoints if r.id == "cp-kpi-customer-satisfaction")
     assert result.status == "pass"
     assert "analysed in KMA-2025" in result.reason
