@@ -14,11 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .changes import GitError, document_changes, markdown_summary
+from .docedit import EditError
 from .evaluate import evaluate
 from .fsio import replace
 from .manual import LoadedManual, find_root, load_manual
 from .report import github_report, junit_report, kpi_csv_report, kpi_text_report, text_report
 from .results import DEFAULT_FAIL_ON, STATUSES, to_document
+from .revise import approve, confirm, revise
 from .scaffold import TargetNotEmpty, init_manual
 from .schema import evidence_schema, schema_names, schema_text
 
@@ -70,11 +73,34 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--trend", type=int, default=0, metavar="MONTHS", help="add counts at each of the last N month ends"
     )
+    check.add_argument("--strict", action="store_true", help="suspect evidence (not re-confirmed) fails too")
 
     kpi = sub.add_parser("kpi", help="KPI values per period, with targets and verdicts")
     _as_of(kpi)
     kpi.add_argument("--format", choices=["text", "json", "csv"], default="text")
     kpi.add_argument("--output", type=Path)
+
+    rev = sub.add_parser("revise", help="start a new version of a controlled document (adds the revision row)")
+    rev.add_argument("doc", help="policy id or doc_no")
+    rev.add_argument("--version", required=True)
+    rev.add_argument("--author", required=True)
+    rev.add_argument("--change", required=True, help="what changed (更改记录)")
+    rev.add_argument("--date", type=_date, default=None, help="default: today")
+
+    app = sub.add_parser("approve", help="approve the pending revision of a controlled document")
+    app.add_argument("doc", help="policy id or doc_no")
+    app.add_argument("--by", required=True, help="the approver's name")
+    app.add_argument("--reviewed-by", default=None, help="also record the reviewer (审核)")
+    app.add_argument("--date", type=_date, default=None, help="default: today")
+
+    con = sub.add_parser("confirm", help="re-confirm evidence records against their checkpoints (clears suspect)")
+    con.add_argument("records", nargs="*", help="evidence record ids")
+    con.add_argument("--all", action="store_true", help="every record that satisfies a checkpoint")
+    con.add_argument("--checkpoint", action="append", default=None, help="only this checkpoint (repeatable)")
+
+    diff = sub.add_parser("diff", help="controlled documents whose normative text changed since a git revision")
+    diff.add_argument("--base", required=True, help="git revision to compare with, e.g. origin/main")
+    diff.add_argument("--output", type=Path, help="write the Markdown summary to this file too")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a kind, for editors")
     schema.add_argument("kind", choices=schema_names())
@@ -152,7 +178,8 @@ def _emit(text: str, output: Path | None) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     manual = _valid_manual(args).manual
-    results = evaluate(manual, args.as_of or dt.date.today(), fail_on=args.fail_on, trend_months=args.trend)
+    as_of = args.as_of or dt.date.today()
+    results = evaluate(manual, as_of, fail_on=args.fail_on, strict=args.strict, trend_months=args.trend)
     doc = to_document(results, f"quality-manual {__version__}")
     if args.format == "json":
         text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -179,6 +206,64 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     _emit(text, args.output)
     broken = any(k["error"] for k in results.kpis)
     return EXIT_FINDINGS if broken else EXIT_OK
+
+
+def cmd_revise(args: argparse.Namespace) -> int:
+    manual = load_manual(_root(args)).manual
+    date = args.date or dt.date.today()
+    try:
+        policy = revise(manual, args.doc, version=args.version, author=args.author, change=args.change, date=date)
+    except EditError as exc:
+        raise UsageError(str(exc)) from None
+    pending = f"awaiting approval (qms approve {policy.id} --by NAME)"
+    print(f"{policy.source.rel}: {policy.version} -> {args.version}, {pending}")
+    return EXIT_OK
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    manual = load_manual(_root(args)).manual
+    date = args.date or dt.date.today()
+    try:
+        policy = approve(manual, args.doc, by=args.by, date=date, reviewed_by=args.reviewed_by)
+    except EditError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{policy.source.rel}: {policy.revisions[-1].version} approved by {args.by} on {date}")
+    return EXIT_OK
+
+
+def cmd_confirm(args: argparse.Namespace) -> int:
+    manual = _valid_manual(args).manual
+    if args.all == bool(args.records):
+        raise UsageError("name the records to confirm, or pass --all")
+    ids = sorted(r.id for r in manual.evidence.values() if r.satisfies) if args.all else args.records
+    unknown = [i for i in ids if i not in manual.evidence]
+    if unknown:
+        raise UsageError(f"unknown evidence record '{unknown[0]}'")
+    total = 0
+    for record_id in ids:
+        record = manual.evidence[record_id]
+        try:
+            stamped = confirm(manual, record, args.checkpoint if not args.all else None)
+        except EditError as exc:
+            raise UsageError(str(exc)) from None
+        if stamped:
+            total += 1
+            print(f"{record.source.rel}: confirmed for {', '.join(stamped)}")
+    print(f"{total} record(s) updated", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    root = _root(args)
+    try:
+        changes = document_changes(root, args.base)
+    except GitError as exc:
+        raise UsageError(str(exc)) from None
+    summary = markdown_summary(changes, args.base)
+    sys.stdout.write(summary)
+    if args.output:
+        replace(args.output.resolve(), summary)
+    return EXIT_FINDINGS if any(c.problems for c in changes) else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -212,6 +297,10 @@ _COMMANDS = {
     "validate": cmd_validate,
     "check": cmd_check,
     "kpi": cmd_kpi,
+    "revise": cmd_revise,
+    "approve": cmd_approve,
+    "confirm": cmd_confirm,
+    "diff": cmd_diff,
     "schema": cmd_schema,
     "init": cmd_init,
 }

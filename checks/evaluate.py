@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .doccontrol import document_results, suspect_links
 from .model import Checkpoint, Manual, Waiver
 from .periods import month_ends_before
 from .references import resolve_function
@@ -69,6 +70,7 @@ def evaluate(
     as_of: dt.date,
     *,
     fail_on: tuple[str, ...] = DEFAULT_FAIL_ON,
+    strict: bool = False,
     git: GitInfo | None = None,
     trend_months: int = 0,
     with_kpis: bool = True,
@@ -77,7 +79,8 @@ def evaluate(
     git = git if git is not None else GitInfo.read(manual.root)
     ctx = Context(manual, as_of)
     checkpoints = [evaluate_checkpoint(cp, ctx, git) for cp in sorted(manual.checkpoints.values(), key=_order)]
-    results = Results(as_of, checkpoints, commit=git.head, fail_on=fail_on)
+    results = Results(as_of, checkpoints, commit=git.head, fail_on=fail_on, strict=strict)
+    results.documents = document_results(manual, as_of)
     if with_kpis:
         from .kpis import kpi_documents
 
@@ -116,6 +119,11 @@ def evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoin
         waiver=_waiver_ref(waiver) if waiver is not None else None,
         real_status=real,
         warnings=tuple(warnings),
+        suspect=tuple(
+            r.id
+            for r in sorted(ctx.manual.evidence.values(), key=lambda r: r.id)
+            if cp.id in r.satisfies and r.date and r.date <= ctx.as_of and cp.id in suspect_links(r, ctx.manual)
+        ),
     )
 
 
@@ -188,5 +196,5 @@ def compliance_trend(manual: Manual, as_of: dt.date, months: int, git: GitInfo) 
     points = []
     for day in [*month_ends_before(as_of, months), as_of]:
         results = evaluate(manual, day, git=git, with_kpis=False)
-        points.append({"date": day.isoformat(), "by_status": results.counts()})
+        points.append({"date": day.isoformat(), "by_status": results.counts()})  # checkpoints only
     return points

@@ -190,6 +190,12 @@ def load_file(path: Path, root: Path) -> LoadResult:
     text, problem = read_text(path, rel)
     if problem is not None or text is None:
         return LoadResult(issues=(problem,) if problem else ())
+    return load_text(text, path, rel)
+
+
+def load_text(text: str, path: Path, rel: str) -> LoadResult:
+    """Parse the decoded text of a source file (also used to check an edit before writing it)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     is_markdown = path.suffix.lower() == ".md"
     body: str | None = None
     body_line = 1

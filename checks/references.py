@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .clauses import parse_clauses
+from .doccontrol import check_documents
 from .model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
 from .schema import check_type_fields
 
@@ -59,6 +60,7 @@ def check_manual(manual: Manual) -> Iterator[Issue]:
         _nonconformities,
         _waivers,
         _stray_pages,
+        check_documents,
     ):
         yield from check(manual)
 
@@ -228,6 +230,9 @@ def _evidence(manual: Manual) -> Iterator[Issue]:
         yield from _ref(manual, record, ("owner",), record.owner, "role", "role")
         for index, cp_id in enumerate(record.satisfies):
             yield from _ref(manual, record, ("satisfies", index), cp_id, "checkpoint", "checkpoint")
+        for cp_id in record.data.get("confirmed") or {}:
+            if cp_id not in record.satisfies:
+                yield record.source.issue(("confirmed", cp_id), f"confirms '{cp_id}', which is not in satisfies")
         for index, att in enumerate(record.attachments):
             yield from _file(record, ("attachments", index, "path"), att.path, evidence_dir)
             if _usable(record, att.path, evidence_dir):

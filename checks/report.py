@@ -60,12 +60,27 @@ def text_report(doc: dict[str, Any], width: int = 140, color: bool = False) -> s
             w = result["waiver"]
             table.add_row(result["id"], w["covers"], w["id"], w["expires"], w["reason"])
         console.print(table)
+    if doc["documents"]:
+        table = Table(title="Document control 文件控制", title_justify="left", expand=True)
+        for column in ("document", "version", "status", "approved", "reason"):
+            table.add_column(column, ratio=1 if column == "reason" else None)
+        for d in doc["documents"]:
+            approved = f"{d['approved']} {d['approved_by']}" if d["approved"] else "-"
+            table.add_row(
+                d["id"], d["version"], f"[{STATUS_STYLE[d['status']]}]{d['status']}[/]", approved, d["reason"]
+            )
+        console.print(table)
     for result in doc["checkpoints"]:
         for warning in result["warnings"]:
             console.print(f"warning: {result['id']}: {warning}")
+        if result["suspect"]:
+            fails = " (fails with --strict)" if not doc["strict"] else ""
+            shown = ", ".join(result["suspect"])
+            console.print(f"suspect: {result['id']}: {shown} not confirmed against its current content{fails}")
     counts = doc["summary"]["by_status"]
     shown = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
-    verdict = "OK" if doc["summary"]["ok"] else f"FAILED ({len(doc['summary']['failing'])} failing)"
+    failing = len(doc["summary"]["failing"]) + len(doc["summary"]["documents_failing"])
+    verdict = "OK" if doc["summary"]["ok"] else f"FAILED ({failing} failing)"
     console.print(f"{doc['summary']['total']} checkpoints: {shown}. {verdict}")
     return buffer.getvalue()
 
@@ -109,6 +124,18 @@ def junit_report(doc: dict[str, Any]) -> str:
                 ET.SubElement(case, tag, message=message, type=result["status"]).text = detail
             else:
                 ET.SubElement(case, "system-out").text = message
+    if doc["documents"]:
+        failing_docs = [d for d in doc["documents"] if d["status"] in doc["fail_on"]]
+        suite = ET.SubElement(
+            suites, "testsuite", name="documents", tests=str(len(doc["documents"])), failures=str(len(failing_docs))
+        )
+        for d in doc["documents"]:
+            case = ET.SubElement(suite, "testcase", classname="qms.documents", name=f"{d['id']} review", file=d["path"])
+            message = f"{d['status']}: {d['reason']}"
+            if d in failing_docs:
+                ET.SubElement(case, "failure", message=message, type=d["status"]).text = message
+            else:
+                ET.SubElement(case, "system-out").text = message
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
@@ -132,6 +159,11 @@ def github_report(doc: dict[str, Any]) -> str:
             lines.append(f"::{level} {where},title={title}::{_escape(result['reason'])}")
         for warning in result["warnings"]:
             lines.append(f"::warning {where},title={_escape(result['id'], prop=True)}::{_escape(warning)}")
+    for d in doc["documents"]:
+        level = "error" if d["status"] in doc["fail_on"] else "warning" if d["status"] == "due-soon" else None
+        if level:
+            title = _escape(f"{d['id']} review {d['status']}", prop=True)
+            lines.append(f"::{level} file={_escape(d['path'], prop=True)},line=1,title={title}::{_escape(d['reason'])}")
     counts = doc["summary"]["by_status"]
     lines.append(
         f"::notice::{doc['summary']['total']} checkpoints as of {doc['as_of']}: "

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .doccontrol import DocumentResult
 
 STATUSES = ("pass", "fail", "missing", "stale", "due-soon", "waived", "error")
 DEFAULT_FAIL_ON = ("fail", "missing", "stale", "error")
@@ -83,6 +86,7 @@ class CheckpointResult:
     waiver: WaiverRef | None = None
     real_status: str | None = None  # the status a waiver covers
     warnings: tuple[str, ...] = ()
+    suspect: tuple[str, ...] = ()  # records whose link to this checkpoint needs re-confirming
 
 
 @dataclass
@@ -91,6 +95,8 @@ class Results:
     checkpoints: list[CheckpointResult]
     commit: str | None = None
     fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
+    strict: bool = False  # suspect evidence fails too
+    documents: list[DocumentResult] = field(default_factory=list)
     kpis: list[dict[str, Any]] = field(default_factory=list)
     trend: list[dict[str, Any]] = field(default_factory=list)
 
@@ -102,7 +108,15 @@ class Results:
 
     @property
     def failing(self) -> list[CheckpointResult]:
-        return [r for r in self.checkpoints if r.status in self.fail_on]
+        return [r for r in self.checkpoints if r.status in self.fail_on or (self.strict and r.suspect)]
+
+    @property
+    def failing_documents(self) -> list[DocumentResult]:
+        return [d for d in self.documents if d.status in self.fail_on]
+
+    @property
+    def suspect(self) -> list[str]:
+        return sorted({record for r in self.checkpoints for record in r.suspect})
 
     @property
     def waived(self) -> list[CheckpointResult]:
@@ -110,7 +124,7 @@ class Results:
 
     @property
     def ok(self) -> bool:
-        return not self.failing
+        return not self.failing and not self.failing_documents
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -164,6 +178,23 @@ def checkpoint_document(r: CheckpointResult) -> dict[str, Any]:
             "covers": r.real_status,
         },
         "warnings": list(r.warnings),
+        "suspect": list(r.suspect),
+    }
+
+
+def document_document(d: DocumentResult) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "title": d.title,
+        "doc_no": d.doc_no,
+        "version": d.version,
+        "path": d.path,
+        "status": d.status,
+        "reason": d.reason,
+        "last_review": _date(d.last_review),
+        "next_review": _date(d.next_review),
+        "approved_by": d.approved_by,
+        "approved": _date(d.approved),
     }
 
 
@@ -176,14 +207,18 @@ def to_document(results: Results, generator: str) -> dict[str, Any]:
         "generator": generator,
         "commit": results.commit,
         "fail_on": list(results.fail_on),
+        "strict": results.strict,
         "summary": {
             "total": len(results.checkpoints),
             "by_status": counts,
             "failing": [r.id for r in results.failing],
             "waived": [r.id for r in results.waived],
+            "suspect": results.suspect,
+            "documents_failing": [d.id for d in results.failing_documents],
             "ok": results.ok,
         },
         "checkpoints": [checkpoint_document(r) for r in results.checkpoints],
+        "documents": [document_document(d) for d in results.documents],
         "kpis": results.kpis,
         "trend": results.trend,
     }

@@ -325,7 +325,8 @@ def test_junit_output_parses_with_failures(minimal: Path, tmp_path: Path) -> Non
     assert result.returncode == 1 and result.stdout == ""
     xml = JUnitXml.fromfile(str(out))
     cases = [case for suite in xml for case in suite]
-    assert [case.name for case in cases] == ["cp-audit 每年 4 月进行内审"]
+    assert [case.name for case in cases] == ["cp-audit 每年 4 月进行内审", "QP-01 review"]
+    assert cases[1].is_passed
     assert isinstance(cases[0].result[0], jp.Failure)
     assert cases[0].result[0].type == "stale"
 

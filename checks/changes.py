@@ -1,0 +1,167 @@
+"""Clause-level changes of controlled documents between two versions (`qms diff`)."""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .clauses import parse_clauses
+from .loader import load_text
+from .model import Clause
+
+
+class GitError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ClauseChange:
+    number: str
+    kind: str  # added / removed / reworded
+    title: str
+    old: str = ""
+    new: str = ""
+
+    def diff_lines(self) -> list[str]:
+        old, new = self.old.splitlines(), self.new.splitlines()
+        return [
+            line
+            for line in difflib.unified_diff(old, new, lineterm="", n=0)
+            if not line.startswith(("---", "+++", "@@"))
+        ]
+
+
+@dataclass
+class DocumentChange:
+    path: str
+    id: str
+    title: str
+    old_version: str | None
+    new_version: str | None
+    clauses: list[ClauseChange] = field(default_factory=list)
+    new_rows: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def compare_clauses(old: dict[str, Clause], new: dict[str, Clause]) -> list[ClauseChange]:
+    changes = []
+    for number in sorted(set(old) | set(new), key=_number_key):
+        before, after = old.get(number), new.get(number)
+        if before is None and after is not None:
+            changes.append(ClauseChange(number, "added", after.title, new=after.text))
+        elif after is None and before is not None:
+            changes.append(ClauseChange(number, "removed", before.title, old=before.text))
+        elif (
+            before is not None
+            and after is not None
+            and (before.title, _norm(before.text))
+            != (
+                after.title,
+                _norm(after.text),
+            )
+        ):
+            title = after.title if before.title == after.title else f"{before.title} → {after.title}"
+            changes.append(ClauseChange(number, "reworded", title, before.text, after.text))
+    return changes
+
+
+def _norm(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def _number_key(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split("."))
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=120)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc}") from None
+    if done.returncode != 0:
+        raise GitError(done.stderr.strip() or f"git {' '.join(args)} failed")
+    return done.stdout
+
+
+def _parse(text: str | None, path: Path, rel: str) -> tuple[dict[str, Any] | None, dict[str, Clause]]:
+    if text is None:
+        return None, {}
+    result = load_text(text, path, rel)
+    if result.document is None or result.document.data.get("kind") != "policy":
+        return None, {}
+    source = result.document.source
+    clauses, _ = parse_clauses(source.body or "", source.body_line)
+    return result.document.data, clauses
+
+
+def document_changes(root: Path, base: str) -> list[DocumentChange]:
+    """Every policy whose clauses changed between `base` and the working tree."""
+    _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    changed = _git(root, "diff", "--name-only", "--relative", base, "--", "policy").split("\n")
+    changed += _git(root, "ls-files", "--others", "--exclude-standard", "--", "policy").split("\n")
+    results = []
+    for rel in sorted({p for p in changed if p.endswith(".md")}):
+        path = root / rel
+        try:
+            old_text: str | None = _git(root, "show", f"{base}:./{rel}")
+        except GitError:
+            old_text = None  # a new file
+        new_text = path.read_text(encoding="utf-8") if path.is_file() else None
+        old, old_clauses = _parse(old_text, path, rel)
+        new, new_clauses = _parse(new_text, path, rel)
+        if old is None and new is None:
+            continue
+        clauses = compare_clauses(old_clauses, new_clauses)
+        meta = new or old or {}
+        change = DocumentChange(
+            path=rel,
+            id=str(meta.get("id")),
+            title=str(meta.get("title", "")),
+            old_version=_str(old, "version"),
+            new_version=_str(new, "version"),
+            clauses=clauses,
+        )
+        old_rows = {str(r.get("version")) for r in (old or {}).get("revisions", []) if isinstance(r, dict)}
+        change.new_rows = [
+            str(r.get("version"))
+            for r in (new or {}).get("revisions", [])
+            if isinstance(r, dict) and str(r.get("version")) not in old_rows
+        ]
+        if clauses and new is not None:
+            if change.old_version == change.new_version:
+                change.problems.append(f"normative text changed but the version is still {change.new_version}")
+            if not change.new_rows:
+                change.problems.append("normative text changed but no revision row was added (qms revise)")
+            elif change.new_version not in change.new_rows:
+                change.problems.append(f"the new revision rows {change.new_rows} do not include {change.new_version}")
+        if clauses or change.old_version != change.new_version:
+            results.append(change)
+    return results
+
+
+def _str(data: dict[str, Any] | None, key: str) -> str | None:
+    return None if data is None or key not in data else str(data[key])
+
+
+def markdown_summary(changes: list[DocumentChange], base: str) -> str:
+    """A readable clause-by-clause summary, for a pull request description."""
+    if not changes:
+        return f"No controlled document changed its normative text since {base}.\n"
+    out = [f"# Controlled documents changed since {base}", ""]
+    for change in changes:
+        versions = f"{change.old_version or 'new'} → {change.new_version or 'deleted'}"
+        out += [f"## {change.id} {change.title} ({versions})", ""]
+        for clause in change.clauses:
+            out.append(f"- {clause.kind} {clause.number} {clause.title}")
+            lines = clause.diff_lines() if clause.kind == "reworded" else []
+            if lines:
+                out += ["", "  ```diff", *[f"  {line}" for line in lines], "  ```", ""]
+        if not change.clauses:
+            out.append("- no clause text changed")
+        for problem in change.problems:
+            out.append(f"- **problem:** {problem}")
+        out.append("")
+    return "\n".join(out)

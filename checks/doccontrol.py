@@ -1,0 +1,172 @@
+"""Document control: reviews within their cycle, honest revision tables, and the
+fingerprints that make evidence suspect when what it proves has changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .model import Checkpoint, Evidence, Issue, Manual, Policy
+from .periods import parse_duration
+
+REVIEW_WARN = dt.timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    id: str
+    title: str
+    doc_no: str
+    version: str
+    path: str
+    status: str  # pass / stale / due-soon / missing
+    reason: str
+    last_review: dt.date | None
+    next_review: dt.date | None
+    approved_by: str | None
+    approved: dt.date | None
+
+
+def last_review(policy: Policy, as_of: dt.date) -> dt.date | None:
+    """The last review known on a date: `review.last`, or an approved revision, whichever is later."""
+    dates = [r.approved for r in policy.revisions if r.approved and r.approved <= as_of]
+    if policy.review and policy.review.last and policy.review.last <= as_of:
+        dates.append(policy.review.last)
+    return max(dates) if dates else None
+
+
+def next_review(policy: Policy, as_of: dt.date) -> dt.date | None:
+    last = last_review(policy, as_of)
+    if policy.review is None or last is None:
+        return None
+    return parse_duration(policy.review.cycle).after(last)
+
+
+def review_result(policy: Policy, as_of: dt.date) -> DocumentResult:
+    """Whether an effective document was reviewed within its cycle as of a date."""
+    last_seen = last_review(policy, as_of)
+    due = next_review(policy, as_of)
+    approved = [r for r in policy.revisions if r.approved and r.approved <= as_of]
+    last = approved[-1] if approved else None
+    if policy.review is None:
+        status, reason = "missing", "no review cycle set (review.cycle)"
+    elif due is None:
+        status, reason = "missing", f"never reviewed; its cycle is {policy.review.cycle}"
+    elif as_of > due:
+        status = "stale"
+        reason = f"last reviewed {last_seen}; with a {policy.review.cycle} cycle it was due {due}"
+    elif due - as_of <= REVIEW_WARN:
+        status, reason = "due-soon", f"review due {due} (last {last_seen})"
+    else:
+        status, reason = "pass", f"reviewed {last_seen}; next review due {due}"
+    return DocumentResult(
+        id=policy.id,
+        title=policy.title,
+        doc_no=policy.doc_no,
+        version=policy.version,
+        path=policy.source.rel,
+        status=status,
+        reason=reason,
+        last_review=last_seen,
+        next_review=due,
+        approved_by=last.approved_by if last else None,
+        approved=last.approved if last else None,
+    )
+
+
+def document_results(manual: Manual, as_of: dt.date) -> list[DocumentResult]:
+    return [
+        review_result(p, as_of) for p in sorted(manual.policies.values(), key=lambda p: p.id) if p.status == "effective"
+    ]
+
+
+def check_documents(manual: Manual) -> Iterator[Issue]:
+    """Static document-control problems, reported by `qms validate`."""
+    retired = {p.id: p for p in manual.policies.values() if p.status == "retired"}
+    for policy in manual.policies.values():
+        if policy.revisions and policy.revisions[-1].version != policy.version:
+            index = len(policy.revisions) - 1
+            yield policy.source.issue(
+                ("version",),
+                f"version {policy.version} does not match the last revision row ({policy.revisions[-1].version}, "
+                f"revisions[{index}])",
+            )
+        seen: set[str] = set()
+        for index, rev in enumerate(policy.revisions):
+            at = ("revisions", index)
+            if rev.version in seen:
+                yield policy.source.issue(at + ("version",), f"version {rev.version} appears twice in the revisions")
+            seen.add(rev.version)
+            for field, day in (("reviewed", rev.reviewed), ("approved", rev.approved)):
+                if day is not None and day < rev.date:
+                    yield policy.source.issue(at + (field,), f"{field} {day} is before the authoring date {rev.date}")
+            if rev.reviewed and rev.approved and rev.approved < rev.reviewed:
+                yield policy.source.issue(
+                    at + ("approved",), f"approved {rev.approved} before it was reviewed {rev.reviewed}"
+                )
+        if policy.revisions and policy.revisions[-1].approved is None and policy.status == "effective":
+            yield policy.source.issue(
+                ("revisions", len(policy.revisions) - 1),
+                f"revision {policy.revisions[-1].version} awaits approval (qms approve {policy.id} --by NAME)",
+                level="warning",
+            )
+        if policy.status != "effective":
+            continue
+        for other in retired.values():
+            line = _mention_line(policy, other) if other.id != policy.id else None
+            if line is not None:
+                yield Issue(policy.source.rel, line, "body", f"refers to retired document {other.id}")
+    for cp in manual.checkpoints.values():
+        doc = cp.clause.partition("#")[0]
+        if doc in retired:
+            yield cp.source.issue(("clause",), f"clause {cp.clause} belongs to retired document {doc}")
+
+
+def _mention_line(policy: Policy, other: Policy) -> int | None:
+    """The file line where a policy's body first names another document, if it does."""
+    names = [re.escape(n) for n in {other.id, other.doc_no} if n]
+    pattern = re.compile(rf"(?<![A-Za-z0-9-])({'|'.join(names)})(?![A-Za-z0-9])")
+    for offset, text in enumerate((policy.source.body or "").split("\n")):
+        if pattern.search(text):
+            return policy.source.body_line + offset
+    return None
+
+
+# --- suspect evidence -------------------------------------------------------------------------
+
+
+def fingerprint(cp: Checkpoint, manual: Manual) -> str:
+    """A short digest of what a record is evidence for: the checkpoint's normative fields and
+    its clause's heading and text. Titles, remedies and descriptions do not count."""
+    clause = manual.clause(cp.clause)
+    content = {
+        "clause": cp.clause,
+        "requires": [r.raw for r in cp.requires],
+        "check": cp.check,
+        "clause_title": clause.title if clause else None,
+        "clause_text": _normalise(clause.text) if clause else None,
+    }
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def suspect_links(record: Evidence, manual: Manual) -> list[str]:
+    """Checkpoints this record satisfies whose content changed since it was confirmed."""
+    confirmed = record.data.get("confirmed") or {}
+    suspect = []
+    for cp_id in record.satisfies:
+        cp = manual.checkpoints.get(cp_id)
+        if cp is None:
+            continue
+        stamp = confirmed.get(cp_id)
+        if stamp is None or stamp != fingerprint(cp, manual):
+            suspect.append(cp_id)
+    return suspect

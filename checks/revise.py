@@ -1,0 +1,104 @@
+"""`qms revise`, `qms approve` and `qms confirm`: document control edits, written atomically.
+
+Each edit changes only the front matter values it must (see `docedit`), checks the
+result against its schema before writing, and replaces the file in one rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .doccontrol import fingerprint
+from .docedit import EditError, FrontMatter
+from .fsio import replace
+from .loader import load_text
+from .model import Evidence, Manual, Policy, Source
+from .schema import evidence_schema, validate_document
+
+
+def _policy(manual: Manual, doc: str) -> Policy:
+    policy = manual.policies.get(doc) or next((p for p in manual.policies.values() if p.doc_no == doc), None)
+    if policy is None:
+        raise EditError(f"unknown document '{doc}'")
+    if policy.source.body is None:
+        raise EditError(f"{policy.source.rel} is not a Markdown file with front matter")
+    return policy
+
+
+def _write(source: Source, fm: FrontMatter, manual: Manual) -> None:
+    """Check the edited text like `qms validate` would, then replace the file atomically."""
+    result = load_text(fm.text, source.path, source.rel)
+    problems = list(result.issues)
+    if result.document is not None:
+        data = result.document.data
+        etype = manual.evidence_types.get(str(data.get("type"))) if data.get("kind") == "evidence" else None
+        schema = evidence_schema(etype.id, etype.fields) if etype else None
+        problems += validate_document(result.document, schema)
+    if problems:
+        raise EditError("the edited file would be invalid, nothing written: " + "; ".join(map(str, problems)))
+    replace(source.path, fm.text)
+
+
+def _read(path: Path) -> FrontMatter:
+    return FrontMatter.parse(path.read_bytes().decode("utf-8"))
+
+
+def revise(manual: Manual, doc: str, *, version: str, author: str, change: str, date: dt.date) -> Policy:
+    """Start a new version: add its revision row, bump `version`, set `review.last`."""
+    policy = _policy(manual, doc)
+    if version == policy.version or any(r.version == version for r in policy.revisions):
+        raise EditError(f"{policy.id} already has a version {version}")
+    if policy.revisions and policy.revisions[-1].approved is None:
+        pending = policy.revisions[-1].version
+        raise EditError(f"{policy.id} {pending} still awaits approval; run `qms approve {policy.id} --by NAME` first")
+    fm = _read(policy.source.path)
+    fm.set(("version",), version)
+    fm.set(("review", "last"), date)
+    fm.append_item(("revisions",), {"version": version, "author": author, "date": date, "change": change})
+    _write(policy.source, fm, manual)
+    return policy
+
+
+def approve(manual: Manual, doc: str, *, by: str, date: dt.date, reviewed_by: str | None = None) -> Policy:
+    """Complete the pending revision: approver and date, and the version takes effect."""
+    policy = _policy(manual, doc)
+    if not policy.revisions:
+        raise EditError(f"{policy.id} has no revision row to approve")
+    index = len(policy.revisions) - 1
+    last = policy.revisions[index]
+    if last.approved is not None:
+        raise EditError(f"{policy.id} {last.version} was already approved on {last.approved} by {last.approved_by}")
+    if date < last.date:
+        raise EditError(f"approval date {date} is before the revision's date {last.date}")
+    fm = _read(policy.source.path)
+    if reviewed_by:
+        fm.set(("revisions", index, "reviewed_by"), reviewed_by)
+        fm.set(("revisions", index, "reviewed"), date)
+    fm.set(("revisions", index, "approved_by"), by)
+    fm.set(("revisions", index, "approved"), date)
+    fm.set(("effective",), date)
+    _write(policy.source, fm, manual)
+    return policy
+
+
+def confirm(manual: Manual, record: Evidence, checkpoints: list[str] | None = None) -> list[str]:
+    """Stamp the record with the fingerprint of each checkpoint it satisfies (clears `suspect`)."""
+    if record.source.body is None:
+        raise EditError(f"{record.source.rel}: only Markdown records can be confirmed")
+    chosen = checkpoints or list(record.satisfies)
+    unknown = [c for c in chosen if c not in record.satisfies]
+    if unknown:
+        raise EditError(f"{record.id} does not satisfy {', '.join(unknown)}")
+    fm = _read(record.source.path)
+    stamped = []
+    current = record.data.get("confirmed") or {}
+    for cp_id in chosen:
+        stamp = fingerprint(manual.checkpoints[cp_id], manual)
+        if current.get(cp_id) == stamp:
+            continue
+        fm.set(("confirmed", cp_id), stamp)
+        stamped.append(cp_id)
+    if stamped:
+        _write(record.source, fm, manual)
+    return stamped
