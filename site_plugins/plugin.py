@@ -1,38 +1,270 @@
-"""The `qms` MkDocs plugin: loads the manual through `checks` and reports its problems."""
+"""The `qms` MkDocs plugin: loads and evaluates the manual through `checks`, then
+publishes the results (generated pages, policy decorations, status.json, badges)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from html import escape
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, file_sort_key
+from mkdocs.structure.pages import Page
+from mkdocs.utils import nest_paths
 
+import checks
 from checks import LoadedManual, load_manual
+from checks.evaluate import evaluate
+from checks.model import KINDS
+from checks.results import to_document
 
+from . import dashboard, evidence, pages
+from .badges import checkpoint_svg, manual_svg
 from .config import QmsConfig
+from .context import CHECKPOINTS_INDEX, EVIDENCE_INDEX, ROLES_INDEX, SINGLE_PAGES, Site
+from .labels import Labels
+from .policy import clause_badges, decorate_policy, mark_clauses, resolve_references
 
 log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).parent / "assets"
+CSS, JS = "assets/qms/qms.css", "assets/qms/qms.js"
+SOURCE_SUFFIXES = (".yaml", ".yml")
+# Generated pages in the navigation: (folder, None) is a section, (None, uri) a page.
+NAV_ORDER = (
+    ("checkpoints", None),
+    (None, SINGLE_PAGES["kpis"]),
+    (None, SINGLE_PAGES["plan"]),
+    (None, SINGLE_PAGES["nonconformities"]),
+    (None, SINGLE_PAGES["traceability"]),
+    (None, SINGLE_PAGES["raci"]),
+    ("roles", None),
+    ("evidence", None),
+)
 
 
 class QualityManualPlugin(BasePlugin[QmsConfig]):
     def __init__(self) -> None:
         self.loaded: LoadedManual | None = None
+        self.root = Path()
+        self.labels = Labels(None)
+        self.site: Site | None = None
+        self.policy_uris: dict[str, str] = {}  # page src_uri -> policy id
+        self.sources: dict[str, str] = {}  # src_uri of a page with hand-written text -> file named in warnings
+        self.generated: set[str] = set()  # src_uris of the generated pages
+        self.nav: list[Any] | None = None  # the navigation this plugin made
+
+    # --- configuration and loading -------------------------------------------------------
 
     @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
-        root = self._root(config)
-        if not (root / "policy").is_dir():
-            raise PluginError(f"qms: no policy/ folder in {root}")
-        self.loaded = load_manual(root)
+        self.root = self._root(config)
+        if not (self.root / "policy").is_dir():
+            raise PluginError(f"qms: no policy/ folder in {self.root}")
+        self.loaded = load_manual(self.root)
         # Warnings, so that `mkdocs build --strict` fails on an invalid manual
         # while a plain build still shows what it can.
         for issue in self.loaded.issues:
             log.warning(str(issue))
+        self.labels = Labels(self.config.language or config.theme.get("language"))
+        if "attr_list" not in config.markdown_extensions:  # clause headings get explicit ids
+            config.markdown_extensions.append("attr_list")
+        config.extra_css.append(CSS)
+        config.extra_javascript.append(JS)
         return config
 
     def _root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
         return (base / self.config.root).resolve() if self.config.root else base
+
+    def _as_of(self) -> dt.date:
+        text = self.config.as_of or os.environ.get("QMS_AS_OF")
+        try:
+            return dt.date.fromisoformat(text) if text else dt.date.today()
+        except ValueError:
+            raise PluginError(f"qms: QMS_AS_OF={text!r} is not a date (use YYYY-MM-DD)") from None  # as_of is checked
+
+    # --- files: generated pages, copied evidence files, assets -------------------------------
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.loaded is None:
+            return files
+        manual = self.loaded.manual
+        results = evaluate(manual, self._as_of(), trend_months=self.config.trend_months)
+        document = to_document(results, f"quality-manual {checks.__version__}")
+        site = self.site = Site.build(
+            manual,
+            document,
+            self.labels,
+            Path(config.docs_dir),
+            generate=frozenset(self.config.generate),
+            due_days=self.config.due_days,
+            data_preview_rows=self.config.data_preview_rows,
+            use_directory_urls=config.use_directory_urls,
+        )
+        self.sources = {}
+        objects = {o.source.path.resolve() for k in KINDS if k != "policy" for o in manual.collection(k).values()}
+        user_pages, others = [], []
+        for file in files:
+            path = Path(file.abs_src_path).resolve() if file.abs_src_path else None
+            if path is not None and (
+                path in objects or (path.suffix in SOURCE_SUFFIXES and _inside(path, site.docs_dir))
+            ):
+                continue  # the manual's objects are its source; the generated pages show them
+            if file.is_documentation_page():
+                user_pages.append(file)
+                if path is not None:
+                    self.sources[file.src_uri] = _rel(path, self.root)
+            else:
+                others.append(file)
+        self.policy_uris = {uri: policy_id for policy_id, uri in site.policy_uris.items()}
+        taken = {f.src_uri for f in user_pages} | {f.src_uri for f in others}
+
+        generated: list[File] = []
+
+        def add(uri: str, make: Callable[[], str]) -> None:
+            if uri in taken:
+                log.warning(f"qms: {uri} exists in {config.docs_dir}; the generated page of that name is not built")
+                return
+            taken.add(uri)
+            generated.append(File.generated(config, uri, content=make()))
+
+        self._generate_pages(site, config, user_pages, add)
+        for uri, path in self._evidence_files(site):
+            if uri not in taken:
+                taken.add(uri)
+                others.append(File.generated(config, uri, abs_src_path=str(path)))
+        for uri in (CSS, JS):
+            others.append(File.generated(config, uri, abs_src_path=str(ASSETS / Path(uri).name)))
+        self.generated = {f.src_uri for f in generated}
+        if config.nav is None or config.nav is self.nav:  # a nav written in mkdocs.yml is the user's
+            config.nav = self.nav = self._navigation(user_pages, generated)
+        return Files([*user_pages, *generated, *others])
+
+    def _navigation(self, user_pages: list[File], generated: list[File]) -> list[Any]:
+        """MkDocs' automatic navigation for the pages written by hand, then the generated
+        pages in a reader's order, under section titles in the site's language."""
+        home = [f.src_uri for f in generated if f.src_uri == "index.md"]
+        written = sorted((f for f in user_pages if f.inclusion.is_in_nav()), key=file_sort_key)
+        nav: list[Any] = nest_paths([*home, *(f.src_uri for f in written)])
+        uris = [f.src_uri for f in generated if f.src_uri != "index.md"]
+        for folder, single in NAV_ORDER:
+            if single:
+                nav += [u for u in uris if u == single]
+                continue
+            inside = [u for u in uris if u.startswith(f"{folder}/")]
+            if inside and folder is not None:
+                nav.append({self.labels[folder]: next(iter(nest_paths(inside)[0].values()))})
+        return nav
+
+    def _generate_pages(self, site: Site, config: MkDocsConfig, user_pages: list[File], add: Callable) -> None:
+        manual, on = site.manual, site.generate
+        if "dashboard" in on and not any(f.src_uri == "index.md" for f in user_pages):
+            add("index.md", lambda: f"# {self.labels['dashboard']}\n\n" + dashboard.dashboard(site, "index.md", 2))
+        if "checkpoints" in on:
+            add(CHECKPOINTS_INDEX, lambda: pages.checkpoint_index(site))
+            for cp_id in site.results:
+                add(f"checkpoints/{cp_id}.md", lambda cp_id=cp_id: pages.checkpoint_page(site, cp_id))
+        singles = {
+            "kpis": pages.kpis_page,
+            "plan": pages.plan_page,
+            "nonconformities": pages.nonconformities_page,
+            "traceability": pages.traceability_page,
+            "raci": pages.raci_page,
+        }
+        for name, make in singles.items():
+            if name in on:
+                add(SINGLE_PAGES[name], lambda make=make: make(site))
+        if "roles" in on:
+            add(ROLES_INDEX, lambda: pages.roles_index(site))
+            for role_id in sorted(manual.roles):
+                add(f"roles/{role_id}.md", lambda role_id=role_id: pages.role_page(site, role_id))
+        if "evidence" in on:
+            add(EVIDENCE_INDEX, lambda: evidence.evidence_index(site))
+            for record in sorted(manual.evidence.values(), key=lambda r: r.source.rel):
+                uri = site.evidence_uris[record.id]
+                add(uri, lambda record=record: evidence.evidence_page(site, record.id))
+                self.sources[uri] = record.source.rel
+
+    def _evidence_files(self, site: Site) -> list[tuple[str, Path]]:
+        """Attachments and data files of every record, to be copied into the site."""
+        if "evidence" not in site.generate:
+            return []
+        found: dict[str, Path] = {}
+        for record in site.manual.evidence.values():
+            for path in [a.resolved for a in record.attachments] + list(record.data_files):
+                if path.is_file() and _inside(path, self.root):
+                    found.setdefault(_rel(path, self.root), path)
+        return sorted(found.items())
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        site = self.site
+        if site is None:
+            return markdown
+        uri = page.file.src_uri
+        policy_id = self.policy_uris.get(uri)
+        if policy_id is not None:
+            # The document status is shown in the document control; Material would read
+            # `status` as its own page-status icon in the navigation.
+            page.meta.pop("status", None)
+            markdown = mark_clauses(markdown)
+            if "policies" in site.generate:
+                markdown = decorate_policy(markdown, site, site.manual.policies[policy_id], uri)
+        if uri in self.sources:
+            markdown = resolve_references(markdown, site, uri, self.sources[uri], log.warning)
+        if uri == "index.md" and "dashboard" in site.generate and page.file.generated_by is None:
+            markdown = markdown.rstrip() + "\n\n" + dashboard.dashboard(site, uri, 2)
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        uri = page.file.src_uri
+        policy_id = self.policy_uris.get(uri)
+        if page.title and (uri in self.generated or policy_id is not None):
+            # Themes print the title unescaped (<title>, navigation); it comes from the manual.
+            page.title = escape(page.title)  # type: ignore[misc]
+            if "title" in page.meta:
+                page.meta["title"] = page.title
+        if self.site is None or policy_id is None or "policies" not in self.site.generate:
+            return html
+        return clause_badges(html, self.site, self.site.manual.policies[policy_id], uri)
+
+    # --- outputs for use elsewhere -------------------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.site is None or "status" not in self.site.generate:
+            return
+        site_dir = Path(config.site_dir)
+        document = self.site.doc
+        (site_dir / "status.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        badges = site_dir / "badges"
+        badges.mkdir(exist_ok=True)
+        for result in document["checkpoints"]:
+            svg = checkpoint_svg(result["id"], result["status"], self.labels)
+            (badges / f"{result['id']}.svg").write_text(svg, encoding="utf-8")
+        (badges / "manual.svg").write_text(manual_svg(document["summary"], self.labels), encoding="utf-8")
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
+        if self.config.enabled:
+            for folder in (self.root / "evidence", Path(checks.__file__).parent):
+                if folder.is_dir():
+                    server.watch(str(folder))
+        return server
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.is_relative_to(folder.resolve())
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()

@@ -1,0 +1,205 @@
+"""What every generated page needs: the results document, the manual, the labels,
+indexes by id (built once per build) and where each object's page lives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from checks import Manual
+
+from .labels import Labels
+from .markup import md_link, text
+
+# Where the generated pages live, by what they show (docs-relative src_uri).
+CHECKPOINTS_INDEX = "checkpoints/index.md"
+EVIDENCE_INDEX = "evidence/index.md"
+ROLES_INDEX = "roles/index.md"
+SINGLE_PAGES = {
+    "kpis": "kpis.md",
+    "plan": "plan.md",
+    "nonconformities": "nonconformities.md",
+    "traceability": "traceability.md",
+    "raci": "raci.md",
+}
+
+Target = tuple[str, str | None]  # (src_uri, anchor)
+
+
+@dataclass
+class Site:
+    manual: Manual
+    doc: dict[str, Any]  # the canonical results document
+    labels: Labels
+    docs_dir: Path
+    generate: frozenset[str]
+    due_days: int = 60
+    data_preview_rows: int = 10
+    use_directory_urls: bool = True
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    used_by: dict[str, list[str]] = field(default_factory=dict)  # evidence id -> checkpoint ids
+    by_clause: dict[str, list[str]] = field(default_factory=dict)  # 'DOC#7.3.1' -> checkpoint ids
+    plan_refs: dict[str, list[str]] = field(default_factory=dict)  # 'PLAN#row' -> checkpoint ids
+    declared_by: dict[str, list[str]] = field(default_factory=dict)  # checkpoint id -> evidence ids (satisfies)
+    suspect_for: dict[str, list[str]] = field(default_factory=dict)  # evidence id -> checkpoints to re-confirm
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # policy id -> its document-control result
+    owned: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # role -> 'checkpoints'/'kpis'/'plan'
+    policy_uris: dict[str, str] = field(default_factory=dict)
+    evidence_uris: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, manual: Manual, doc: dict[str, Any], labels: Labels, docs_dir: Path, **options: Any) -> Site:
+        site = cls(manual, doc, labels, docs_dir.resolve(), **options)
+        site.results = {r["id"]: r for r in doc["checkpoints"]}
+        site.documents = {d["id"]: d for d in doc.get("documents", [])}
+        used: dict[str, list[str]] = defaultdict(list)
+        suspect: dict[str, list[str]] = defaultdict(list)
+        for result in doc["checkpoints"]:
+            for record in result["evidence"]:
+                used[record["id"]].append(result["id"])
+            for record_id in result.get("suspect", []):
+                suspect[record_id].append(result["id"])
+        site.used_by, site.suspect_for = dict(used), dict(suspect)
+        declared: dict[str, list[str]] = defaultdict(list)
+        for record in sorted(manual.evidence.values(), key=lambda r: r.id):
+            for cp_id in record.satisfies:
+                declared[cp_id].append(record.id)
+        site.declared_by = dict(declared)
+        owned: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for result in doc["checkpoints"]:
+            owned[result["owner"]]["checkpoints"].append(result)
+        for kpi in doc["kpis"]:
+            owned[kpi["owner"]]["kpis"].append(kpi)
+        for plan in sorted(manual.plans.values(), key=lambda p: p.id):
+            for row in plan.schedule:
+                owned[row.owner]["plan"].append((plan, row))
+        site.owned = owned
+        clauses: dict[str, list[str]] = defaultdict(list)
+        plan_refs: dict[str, list[str]] = defaultdict(list)
+        for cp in manual.checkpoints.values():
+            clauses[cp.clause].append(cp.id)
+            for rule in cp.requires:
+                if isinstance(rule.due, str) and "#" in rule.due:
+                    plan_refs[rule.due].append(cp.id)
+        site.by_clause = {k: sorted(set(v)) for k, v in clauses.items()}
+        site.plan_refs = {k: sorted(set(v)) for k, v in plan_refs.items()}
+        for policy in manual.policies.values():
+            uri = _docs_uri(policy.source.path, site.docs_dir)
+            if uri is not None:
+                site.policy_uris[policy.id] = uri
+        for record in manual.evidence.values():
+            site.evidence_uris[record.id] = str(PurePosixPath(record.source.rel).with_suffix(".md"))
+        return site
+
+    @property
+    def as_of(self) -> dt.date:
+        return dt.date.fromisoformat(self.doc["as_of"])
+
+    # --- where things are -----------------------------------------------------------
+
+    def target(self, kind: str, object_id: str) -> Target | None:
+        """The page (and anchor) that shows an object, or None when no page shows it."""
+        m, on = self.manual, self.generate
+        if kind == "checkpoint" and "checkpoints" in on and object_id in m.checkpoints:
+            return f"checkpoints/{object_id}.md", None
+        if kind == "evidence" and "evidence" in on and object_id in m.evidence:
+            return self.evidence_uris[object_id], None
+        if kind == "role" and "roles" in on and object_id in m.roles:
+            return f"roles/{object_id}.md", None
+        if kind == "kpi" and "kpis" in on and object_id in m.kpis:
+            return SINGLE_PAGES["kpis"], f"kpi-{object_id}"
+        if kind == "plan" and "plan" in on and object_id in m.plans:
+            return SINGLE_PAGES["plan"], f"plan-{object_id}"
+        if kind == "nonconformity" and "nonconformities" in on and object_id in m.nonconformities:
+            return SINGLE_PAGES["nonconformities"], f"nc-{object_id}"
+        if kind == "evidence-type" and "evidence" in on and object_id in m.evidence_types:
+            return EVIDENCE_INDEX, f"type-{object_id}"
+        if kind == "policy" and object_id in self.policy_uris:
+            return self.policy_uris[object_id], None
+        if kind == "waiver" and object_id in m.waivers:
+            return self.target("checkpoint", m.waivers[object_id].checkpoint)
+        return None
+
+    def plan_row_target(self, plan_id: str, row_id: str) -> Target | None:
+        return (SINGLE_PAGES["plan"], f"plan-{plan_id}-{row_id}") if "plan" in self.generate else None
+
+    def clause_target(self, ref: str) -> Target | None:
+        doc_id, _, number = ref.partition("#")
+        uri = self.policy_uris.get(doc_id)
+        return (uri, clause_anchor(number)) if uri and number else None
+
+    def link(self, from_uri: str, label_md: str, target: Target | None) -> str:
+        """A Markdown link, or the bare label when there is no page to link to."""
+        if target is None:
+            return label_md
+        uri, anchor = target
+        if uri == from_uri and anchor:
+            return f"[{label_md}](#{anchor})"
+        return md_link(label_md, from_uri, uri, anchor)
+
+    def href(self, from_uri: str, target: Target) -> str:
+        """The relative URL of a target, for raw HTML (where MkDocs does not rewrite links)."""
+        uri, anchor = target
+        url = get_relative_url(self._url(uri), self._url(from_uri)) if uri != from_uri else ""
+        return url + (f"#{anchor}" if anchor else "")
+
+    def _url(self, src_uri: str) -> str:
+        return File(src_uri, None, "", self.use_directory_urls).url
+
+    # --- links with their usual labels -------------------------------------------------
+
+    def checkpoint_link(self, from_uri: str, cp_id: str) -> str:
+        return self.link(from_uri, text(cp_id), self.target("checkpoint", cp_id))
+
+    def evidence_link(self, from_uri: str, record_id: str) -> str:
+        return self.link(from_uri, text(record_id), self.target("evidence", record_id))
+
+    def role_link(self, from_uri: str, role_id: str | None) -> str:
+        if not role_id:
+            return "—"
+        role = self.manual.roles.get(role_id)
+        return self.link(from_uri, text(role.name if role else role_id), self.target("role", role_id))
+
+    def kpi_link(self, from_uri: str, kpi_id: str) -> str:
+        kpi = self.manual.kpis.get(kpi_id)
+        return self.link(from_uri, text(kpi.title if kpi else kpi_id), self.target("kpi", kpi_id))
+
+    def type_link(self, from_uri: str, type_id: str) -> str:
+        etype = self.manual.evidence_types.get(type_id)
+        label = text(etype.title) if etype else text(type_id)
+        if self.labels.code == "zh":
+            label = f"《{label}》"
+        return self.link(from_uri, label, self.target("evidence-type", type_id))
+
+    def clause_link(self, from_uri: str, ref: str | None, with_title: bool = False) -> str:
+        if not ref:
+            return "—"
+        doc_id, _, number = ref.partition("#")
+        clause = self.manual.clause(ref)
+        label = f"{doc_id} {number}"
+        if with_title and clause is not None and clause.title:
+            label += f" {clause.title}"
+        return self.link(from_uri, text(label), self.clause_target(ref))
+
+
+def clause_anchor(number: str) -> str:
+    """The id of a clause heading on its policy page: '7.3.1' -> 'clause-7.3.1'."""
+    return f"clause-{number}"
+
+
+def trace_anchor(clause_ref: str) -> str:
+    """The id of a clause's first row in the traceability matrix."""
+    return "trace-" + clause_ref.replace("#", "-")
+
+
+def _docs_uri(path: Path, docs_dir: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(docs_dir).as_posix()
+    except ValueError:
+        return None

@@ -1,0 +1,182 @@
+"""The home page: counts by status, area and owner, the compliance trend, KPI tiles,
+what is due soon and what needs attention, all from the results document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from .badges import DISPLAY_ORDER, status_badge, verdict_badge
+from .charts import trend_chart
+from .context import Site
+from .markup import cell, esc, html_table, table, text
+from .pages import as_of_line, badge, heading, join_blocks, kpi_value, latest_value
+
+
+def dashboard(site: Site, uri: str, heading_level: int) -> str:
+    labels, doc = site.labels, site.doc
+    h = heading_level
+    summary = doc["summary"]
+    failing = len(summary["failing"]) + len(summary.get("documents_failing", []))
+    overall = (
+        status_badge("pass", labels, labels["ok"])
+        if summary["ok"]
+        else f"{status_badge('fail', labels)} {failing} / {summary['total']} {esc(labels['failing'])}"
+    )
+    tiles = "".join(
+        f'<div class="qms-tile"><span class="qms-tile-number">{n}</span>{status_badge(s, labels)}</div>'
+        for s in DISPLAY_ORDER
+        if (n := summary["by_status"].get(s, 0))
+    )
+    return join_blocks(
+        as_of_line(site),
+        f'<p class="qms-overall">{overall}</p>',
+        heading(h, text(labels["by_status"]), "qms-by-status"),
+        f'<div class="qms-tiles">{tiles}</div>',
+        heading(h, text(labels["trend"]), "qms-trend"),
+        trend_chart(doc["trend"], labels),
+        _trend_table(site),
+        heading(h, text(labels["by_area"]), "qms-by-area"),
+        _counts_table(site, uri, "area"),
+        heading(h, text(labels["by_owner"]), "qms-by-owner"),
+        _counts_table(site, uri, "owner"),
+        heading(h, text(labels["kpi_tiles"]), "qms-kpis"),
+        _kpi_tiles(site, uri),
+        heading(h, text(labels.format("due_next", days=site.due_days)), "qms-due"),
+        _due_table(site, uri),
+        heading(h, text(labels["attention"]), "qms-attention"),
+        _attention_table(site, uri),
+        _documents_table(site, uri, h),
+    )
+
+
+def _documents_table(site: Site, uri: str, level: int) -> str:
+    """The review status of each controlled document, as checks reports it."""
+    if not site.documents:
+        return ""
+    labels = site.labels
+    headers = [text(labels[k]) for k in ("doc_no", "title", "version", "next_review", "review", "reason")]
+    rows = [
+        [
+            site.link(uri, text(d["doc_no"]), site.target("policy", d["id"])),
+            cell(d["title"]),
+            text(d["version"]),
+            text(d["next_review"] or "—"),
+            badge(site, d["status"]),
+            cell(d["reason"]),
+        ]
+        for d in site.documents.values()
+    ]
+    return join_blocks(heading(level, text(labels["documents"]), "qms-documents"), table(headers, rows)).strip()
+
+
+def _trend_table(site: Site) -> str:
+    trend = site.doc["trend"]
+    if not trend:
+        return ""
+    shown = [s for s in DISPLAY_ORDER if any(p["by_status"].get(s) for p in trend)]
+    rows = [[p["date"], *(p["by_status"].get(s, 0) for s in shown)] for p in trend]
+    body = html_table([site.labels["date"], *(site.labels.status(s) for s in shown)], rows)
+    return f'<details class="qms-data"><summary>{esc(site.labels["chart_data"])}</summary>{body}</details>'
+
+
+def _counts_table(site: Site, uri: str, key: str) -> str:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for result in site.doc["checkpoints"]:
+        counts[result[key]][result["status"]] += 1
+    shown = [s for s in DISPLAY_ORDER if site.doc["summary"]["by_status"].get(s)]
+    headers = [text(site.labels[key]), *(status_badge(s, site.labels) for s in shown), text(site.labels["total"])]
+    rows = []
+    for name in sorted(counts, key=lambda n: (-sum(counts[n][s] for s in site.doc["fail_on"]), n)):
+        label = text(site.labels.area(name)) if key == "area" else site.role_link(uri, name)
+        rows.append([label, *(str(counts[name][s]) for s in shown), str(sum(counts[name].values()))])
+    return table(headers, rows)
+
+
+def _kpi_tiles(site: Site, uri: str) -> str:
+    tiles = []
+    for kpi in site.doc["kpis"]:
+        target = site.target("kpi", kpi["id"])
+        title = esc(kpi["title"])
+        if target is not None:
+            title = f'<a href="{esc(site.href(uri, target))}">{title}</a>'
+        if kpi["error"]:
+            body = status_badge("error", site.labels, kpi["error"])
+        else:
+            value = latest_value(kpi)
+            period = "" if value is None else value["period"] + (site.labels["so_far"] if value["partial"] else "")
+            verdict = verdict_badge(value["verdict"], site.labels) if value else ""
+            goal = kpi["target"] or site.labels["monitored"]
+            body = (
+                f'<span class="qms-tile-number">{esc(kpi_value(kpi, value))}</span>'
+                f'<span class="qms-tile-meta">{esc(site.labels["target"])} {esc(goal)} · {esc(period)}</span>{verdict}'
+            )
+        tiles.append(f'<div class="qms-tile qms-kpi-tile"><span class="qms-tile-title">{title}</span>{body}</div>')
+    return f'<div class="qms-tiles">{"".join(tiles)}</div>' if tiles else ""
+
+
+def _due_table(site: Site, uri: str) -> str:
+    """What is still owed within the window: periods of the results that have no passing record yet,
+    scheduled plan months no result covers, and open nonconformities."""
+    start = site.as_of
+    end = start + dt.timedelta(days=site.due_days)
+    entries: list[tuple[str, str, str, str, str]] = []
+    covered: set[tuple[str, str]] = set()  # (checkpoint, period label) the results look at
+    for result in site.doc["checkpoints"]:
+        for period in result["periods"]:
+            key = (result["id"], period["label"])
+            done = period["status"] == "pass" and period["records"]
+            if key in covered or done or not (start.isoformat() <= period["due"] <= end.isoformat()):
+                covered.add(key)
+                continue
+            covered.add(key)
+            what = f"{site.checkpoint_link(uri, result['id'])} {text(result['title'])}"
+            owner = site.role_link(uri, result["owner"])
+            entries.append((period["due"], what, text(period["label"]), owner, badge(site, period["status"])))
+    for plan in site.manual.plans.values():
+        for row in plan.schedule:
+            refs = site.plan_refs.get(f"{plan.id}#{row.id}", [])
+            for month in row.due:
+                due = _month_end(month)
+                if not (start <= due <= end) or any((cp, month) in covered for cp in refs):
+                    continue
+                what = site.link(uri, text(row.activity), site.plan_row_target(plan.id, row.id))
+                entries.append(
+                    (due.isoformat(), what, text(month), site.role_link(uri, row.owner), text(site.labels["scheduled"]))
+                )
+    for nc in site.manual.nonconformities.values():
+        if nc.status == "open" and nc.due and start <= nc.due <= end:
+            what = site.link(uri, f"{text(nc.id)} {text(nc.title)}", site.target("nonconformity", nc.id))
+            entries.append((nc.due.isoformat(), what, text(site.labels["nc_due"]), site.role_link(uri, nc.owner), "—"))
+    if not entries:
+        return text(site.labels["nothing_due"])
+    labels = site.labels
+    headers = [text(labels[k]) for k in ("due", "what", "period", "owner", "status")]
+    return table(headers, [[text(e[0]), *e[1:]] for e in sorted(entries, key=lambda e: e[0])])
+
+
+def _month_end(month: str) -> dt.date:
+    year, mon = (int(x) for x in month.split("-"))
+    first_next = dt.date(year + mon // 12, mon % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+def _attention_table(site: Site, uri: str) -> str:
+    doc = site.doc
+    # failing first, then what is coming due, then waived (listed apart from passes)
+    chosen = [r for r in doc["checkpoints"] if r["status"] in doc["fail_on"] or r["status"] in ("due-soon", "waived")]
+    if not chosen:
+        return text(site.labels["nothing_failing"])
+    chosen.sort(key=lambda r: (DISPLAY_ORDER.index(r["status"]) if r["status"] in DISPLAY_ORDER else 0, r["id"]))
+    headers = [text(site.labels[k]) for k in ("id", "title", "owner", "status", "reason")]
+    rows = [
+        [
+            site.checkpoint_link(uri, r["id"]),
+            cell(r["title"]),
+            site.role_link(uri, r["owner"]),
+            badge(site, r["status"]),
+            cell(r["reason"]),
+        ]
+        for r in chosen
+    ]
+    return table(headers, rows)

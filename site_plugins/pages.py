@@ -1,0 +1,433 @@
+"""The Markdown of the generated pages, made from the results document and the manual:
+checkpoints, roles and the RACI matrix, KPIs, the plan, nonconformities and the
+traceability matrix (the dashboard and the evidence pages have their own modules),
+plus the helpers they share.
+
+Each page function takes the `Site` and returns one page's Markdown; values from the
+manual are escaped (`text`, `cell`, `esc`), links are relative to the page.
+Nothing here decides a status or computes a number: it shows the results.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from checks.model import Plan, ScheduleRow
+
+from .badges import status_badge, suspect_badge, verdict_badge
+from .charts import kpi_chart
+from .context import CHECKPOINTS_INDEX, ROLES_INDEX, SINGLE_PAGES, Site, trace_anchor
+from .markup import (
+    admonition,
+    anchor,
+    cell,
+    code,
+    esc,
+    md_link,
+    natural_key,
+    number,
+    show,
+    table,
+    text,
+)
+from .sentences import check_words, rule_words
+
+
+def heading(level: int, title_md: str, anchor_id: str | None = None) -> str:
+    return "#" * level + " " + title_md + (f" {{#{anchor_id}}}" if anchor_id else "")
+
+
+def field_table(site: Site, rows: list[list[str]]) -> str:
+    """A two-column table of an object's fields and their values."""
+    return table([text(site.labels["field"]), text(site.labels["value"])], rows)
+
+
+def as_of_line(site: Site) -> str:
+    return f'<p class="qms-asof">{esc(site.labels["as_of"])}: <strong>{esc(site.doc["as_of"])}</strong></p>'
+
+
+def join_blocks(*blocks: str) -> str:
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def badge(site: Site, status: str | None) -> str:
+    return status_badge(status, site.labels) if status else "—"
+
+
+def latest_value(kpi: dict[str, Any]) -> dict[str, Any] | None:
+    """The newest period that has a value (else the newest period), as listed by checks."""
+    with_value = [v for v in kpi["values"] if v["value"] is not None]
+    return (with_value or kpi["values"] or [None])[-1]
+
+
+def kpi_value(kpi: dict[str, Any], value: dict[str, Any] | None) -> str:
+    if value is None or value["value"] is None:
+        return "—"
+    return f"{number(value['value'])}{kpi['unit']}" if kpi["unit"] == "%" else f"{number(value['value'])} {kpi['unit']}"
+
+
+# --- checkpoints -----------------------------------------------------------------------
+
+
+def checkpoint_index(site: Site) -> str:
+    uri, labels = CHECKPOINTS_INDEX, site.labels
+    headers = [text(labels[k]) for k in ("id", "title", "clause", "area", "owner", "severity", "status")]
+    rows = [
+        [
+            site.checkpoint_link(uri, r["id"]),
+            cell(r["title"]),
+            site.clause_link(uri, r["clause"]),
+            text(labels.area(r["area"])),
+            site.role_link(uri, r["owner"]),
+            text(labels[f"severity.{r['severity']}"]),
+            badge(site, r["status"]),
+        ]
+        for r in site.doc["checkpoints"]
+    ]
+    return join_blocks(heading(1, text(labels["checkpoints"])), as_of_line(site), table(headers, rows))
+
+
+def checkpoint_page(site: Site, cp_id: str) -> str:
+    uri, labels = f"checkpoints/{cp_id}.md", site.labels
+    cp, result = site.manual.checkpoints[cp_id], site.results[cp_id]
+    meta = table(
+        [text(labels["field"]), text(labels["value"])],
+        [
+            [text(labels["clause"]), site.clause_link(uri, cp.clause, with_title=True)],
+            [text(labels["area"]), text(labels.area(cp.area))],
+            [text(labels["owner"]), site.role_link(uri, cp.owner)],
+            [text(labels["severity"]), text(labels[f"severity.{cp.severity}"])],
+            [text(labels["file"]), code(f"{result['source']['path']}:{result['source']['line'] or 1}")],
+        ],
+    )
+    rules = [f"- {rule_words(rule.raw, site, uri)}" for rule in cp.requires]
+    if cp.check:
+        rules.append(f"- {check_words(cp.check, site)}")
+    return join_blocks(
+        heading(1, f"{text(cp.id)} {text(cp.title)}"),
+        as_of_line(site),
+        f'<p class="qms-result">{badge(site, result["status"])} {esc(result["reason"])}</p>',
+        _warnings(site, result),
+        _suspect(site, uri, result),
+        meta,
+        heading(2, text(labels["rule"]), "rule"),
+        "\n".join(rules),
+        text(cp.description) if cp.description else "",
+        _periods_table(site, uri, result),
+        _evidence_used(site, uri, result),
+        _waiver(site, result),
+        (heading(2, text(labels["remedy"]), "remedy") + "\n\n" + text(cp.remedy)) if cp.remedy else "",
+    )
+
+
+def _warnings(site: Site, result: dict[str, Any]) -> str:
+    if not result["warnings"]:
+        return ""
+    return admonition("warning", site.labels["warnings"], result["warnings"])
+
+
+def _suspect(site: Site, uri: str, result: dict[str, Any]) -> str:
+    records = result.get("suspect", [])
+    if not records:
+        return ""
+    links = ", ".join(site.evidence_link(uri, r) for r in records)
+    return f"{suspect_badge(site.labels)} {text(site.labels['suspect_note'])}: {links}"
+
+
+def _periods_table(site: Site, uri: str, result: dict[str, Any]) -> str:
+    if not result["periods"]:
+        return ""
+    labels = site.labels
+    headers = [text(labels[k]) for k in ("period", "start", "end", "due", "status", "records")]
+    rows = [
+        [
+            text(p["label"]),
+            text(p["start"]),
+            text(p["end"]),
+            text(p["due"]),
+            badge(site, p["status"]),
+            ", ".join(site.evidence_link(uri, r) for r in p["records"]) or "—",
+        ]
+        for p in result["periods"]
+    ]
+    return join_blocks(heading(2, text(labels["periods"]), "periods"), table(headers, rows)).strip()
+
+
+def _evidence_used(site: Site, uri: str, result: dict[str, Any]) -> str:
+    labels, manual = site.labels, site.manual
+    headers = [text(labels[k]) for k in ("id", "title", "type", "date", "commit")]
+    rows = []
+    for ref in result["evidence"]:
+        record = manual.evidence.get(ref["id"])
+        rows.append(
+            [
+                site.evidence_link(uri, ref["id"]),
+                cell(record.title if record else ""),
+                site.type_link(uri, ref["type"]),
+                text(ref["date"] or "—"),
+                code(ref["commit"][:10]) if ref["commit"] else "—",
+            ]
+        )
+    used = {ref["id"] for ref in result["evidence"]}
+    declared = [r for r in site.declared_by.get(result["id"], []) if r not in used]
+    blocks = [heading(2, text(labels["evidence_used"]), "evidence"), table(headers, rows) or "—"]
+    if declared:
+        blocks.append(f"{text(labels['declared'])}: " + ", ".join(site.evidence_link(uri, r) for r in declared))
+    return join_blocks(*blocks).strip()
+
+
+def _waiver(site: Site, result: dict[str, Any]) -> str:
+    waiver = result["waiver"]
+    if not waiver:
+        return ""
+    labels = site.labels
+    rows = [
+        [text(labels["id"]), text(waiver["id"])],
+        [text(labels["reason"]), cell(waiver["reason"])],
+        [text(labels["approved_by"]), cell(waiver["approved_by"])],
+        [text(labels["granted"]), text(waiver["granted"] or "—")],
+        [text(labels["expires"]), text(waiver["expires"] or "—")],
+        [text(labels["covers"]), badge(site, waiver["covers"])],
+        [text(labels["file"]), code(waiver["path"])],
+    ]
+    return join_blocks(heading(2, text(labels["waiver"]), "waiver"), field_table(site, rows))
+
+
+# --- roles and responsibilities ---------------------------------------------------------
+
+
+def roles_index(site: Site) -> str:
+    uri, labels = ROLES_INDEX, site.labels
+    rows = [
+        [site.role_link(uri, r.id), text(r.id), site.role_link(uri, r.parent), cell(r.members)]
+        for r in sorted(site.manual.roles.values(), key=lambda r: r.id)
+    ]
+    headers = [text(labels["title"]), text(labels["id"]), text(labels["parent"]), text(labels["members"])]
+    blocks = [heading(1, text(labels["roles"])), table(headers, rows)]
+    if "raci" in site.generate:
+        blocks.append(md_link(text(labels["raci"]), uri, SINGLE_PAGES["raci"]))
+    return join_blocks(*blocks)
+
+
+def role_page(site: Site, role_id: str) -> str:
+    uri, labels, manual = f"roles/{role_id}.md", site.labels, site.manual
+    role = manual.roles[role_id]
+    meta = [[text(labels["id"]), text(role.id)]]
+    if role.parent:
+        meta.append([text(labels["parent"]), site.role_link(uri, role.parent)])
+    if role.members:
+        meta.append([text(labels["members"]), cell(role.members)])
+    duties = [
+        [cell(d.text), site.clause_link(uri, d.clause), text(d.raci or "—"), cell(d.activities)] for d in role.duties
+    ]
+    blocks = [
+        heading(1, text(role.name)),
+        as_of_line(site),
+        field_table(site, meta),
+        heading(2, text(labels["duties"]), "duties"),
+        table([text(labels[k]) for k in ("duties", "clause", "raci_letter", "activities")], duties) or "—",
+    ]
+    owned = site.owned.get(role_id, {}).get("checkpoints", [])
+    if owned:
+        rows = [[site.checkpoint_link(uri, r["id"]), cell(r["title"]), badge(site, r["status"])] for r in owned]
+        blocks += [
+            heading(2, text(labels["owned_checkpoints"]), "checkpoints"),
+            table([text(labels[k]) for k in ("id", "title", "status")], rows),
+        ]
+    kpis = site.owned.get(role_id, {}).get("kpis", [])
+    if kpis:
+        rows = []
+        for kpi in kpis:
+            value = latest_value(kpi)
+            verdict = verdict_badge(value["verdict"], labels) if value else "—"
+            rows.append(
+                [
+                    site.kpi_link(uri, kpi["id"]),
+                    text(value["period"] if value else "—"),
+                    text(kpi_value(kpi, value)),
+                    text(kpi["target"] or labels["monitored"]),
+                    verdict,
+                ]
+            )
+        headers = [text(labels[k]) for k in ("title", "period", "value", "target", "verdict")]
+        blocks += [heading(2, text(labels["owned_kpis"]), "kpis"), table(headers, rows)]
+    plan_rows = _plan_rows(site, uri, site.owned.get(role_id, {}).get("plan", []))
+    if plan_rows:
+        blocks += [heading(2, text(labels["owned_plan"]), "plan"), plan_rows]
+    return join_blocks(*blocks)
+
+
+def raci_page(site: Site) -> str:
+    """Activities (rows, in order of first mention) by roles (columns): the R/A/C/I of their duties."""
+    uri, labels = SINGLE_PAGES["raci"], site.labels
+    duties: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    activities: dict[str, None] = {}
+    roles: dict[str, None] = {}
+    for role in sorted(site.manual.roles.values(), key=lambda r: r.id):
+        for duty in role.duties:
+            if duty.raci is None:
+                continue
+            for activity in duty.activities:
+                activities.setdefault(activity)
+                roles.setdefault(role.id)
+                duties[(activity, role.id)][duty.raci].append(duty.text)
+    headers = [text(labels["activity"]), *(site.role_link(uri, r) for r in roles)]
+    rows = []
+    for activity in activities:
+        row = [text(activity)]
+        for role_id in roles:
+            found = duties.get((activity, role_id), {})
+            row.append(
+                " ".join(
+                    f'<span class="qms-raci" title="{esc(" / ".join(found[k]))}">{k}</span>'
+                    for k in "RACI"
+                    if k in found
+                )
+            )
+        rows.append(row)
+    key = " · ".join(f"**{k}** {text(labels[f'raci.{k}'])}" for k in "RACI")
+    return join_blocks(heading(1, text(labels["raci"])), key, table(headers, rows) or "—")
+
+
+# --- KPIs, plan, nonconformities, traceability --------------------------------------------
+
+
+def kpis_page(site: Site) -> str:
+    uri, labels = SINGLE_PAGES["kpis"], site.labels
+    blocks = [heading(1, text(labels["kpis"])), as_of_line(site)]
+    for kpi in site.doc["kpis"]:
+        model = site.manual.kpis.get(kpi["id"])
+        blocks.append(heading(2, f"{text(kpi['title'])} ({text(kpi['id'])})", f"kpi-{kpi['id']}"))
+        meta = [
+            [text(labels["formula"]), cell(kpi["formula"])],
+            [text(labels["target"]), text(kpi["target"] or labels["monitored"])],
+            [text(labels["unit"]), text(kpi["unit"] or "—")],
+            [text(labels["period"]), text(labels[f"kpi_period.{kpi['period']}"])],
+            [text(labels["owner"]), site.role_link(uri, kpi["owner"])],
+            [text(labels["source"]), site.type_link(uri, kpi["source"])],
+        ]
+        if model is not None and model.clause:
+            meta.append([text(labels["clause"]), site.clause_link(uri, model.clause, with_title=True)])
+        blocks.append(field_table(site, meta))
+        if kpi["error"]:
+            blocks.append(admonition("failure", labels["kpi_error"], [kpi["error"]]))
+            continue
+        blocks.append(f'<div class="qms-chart-box">{kpi_chart(kpi, labels)}</div>')
+        headers = [
+            text(labels[k])
+            for k in ("period", "start", "end", "value", "target", "verdict", "numerator", "denominator", "analysis")
+        ]
+        rows = [
+            [
+                text(v["period"] + (labels["so_far"] if v["partial"] else "")),
+                text(v["start"]),
+                text(v["end"]),
+                text(kpi_value(kpi, v)),
+                text(kpi["target"] or labels["monitored"]),
+                verdict_badge(v["verdict"], labels),
+                text(number(v["numerator"], 4)),
+                text(number(v["denominator"], 4)),
+                site.evidence_link(uri, v["analysis"]) if v["analysis"] else "—",
+            ]
+            for v in kpi["values"]
+        ]
+        blocks.append(table(headers, rows))
+    return join_blocks(*blocks)
+
+
+def _plan_rows(site: Site, uri: str, rows: Iterable[tuple[Plan, ScheduleRow]]) -> str:
+    """One table line per scheduled month of each plan row, with the status of its checkpoints."""
+    labels, lines = site.labels, []
+    on_plan_page = uri == SINGLE_PAGES["plan"]
+    for plan, row in rows:
+        refs = site.plan_refs.get(f"{plan.id}#{row.id}", [])
+        for index, month in enumerate(row.due):
+            statuses = []
+            for cp_id in refs:
+                found = next((p for p in site.results[cp_id]["periods"] if p["label"] == month), None)
+                statuses.append(badge(site, found["status"]) if found else text(labels["scheduled"]))
+            if on_plan_page:
+                label = (anchor(f"plan-{plan.id}-{row.id}") if index == 0 else "") + text(row.activity)
+            else:
+                label = site.link(uri, text(row.activity), site.plan_row_target(plan.id, row.id))
+            lines.append(
+                [
+                    text(row.seq if row.seq is not None else "—"),
+                    label,
+                    site.role_link(uri, row.owner),
+                    site.type_link(uri, row.produces),
+                    text(month),
+                    " ".join(statuses) or text(labels["no_checkpoint"]),
+                    ", ".join(site.checkpoint_link(uri, c) for c in refs) or "—",
+                ]
+            )
+    headers = [text(labels[k]) for k in ("id", "activity", "owner", "produces", "month", "status", "checkpoints")]
+    return table(headers, lines)
+
+
+def plan_page(site: Site) -> str:
+    uri, labels = SINGLE_PAGES["plan"], site.labels
+    blocks = [heading(1, text(labels["plan"])), as_of_line(site)]
+    for plan in sorted(site.manual.plans.values(), key=lambda p: p.id):
+        blocks.append(heading(2, text(plan.title or plan.id), f"plan-{plan.id}"))
+        meta = f"{text(labels['id'])}: {code(plan.id)} · {text(plan.year)}"
+        if plan.document:
+            meta += " · " + site.link(uri, text(plan.document), site.target("policy", plan.document))
+        blocks += [meta, _plan_rows(site, uri, [(plan, row) for row in plan.schedule])]
+    return join_blocks(*blocks)
+
+
+def nonconformities_page(site: Site) -> str:
+    uri, labels = SINGLE_PAGES["nonconformities"], site.labels
+    ncs = sorted(site.manual.nonconformities.values(), key=lambda n: n.id)
+    headers = [
+        text(labels[k]) for k in ("id", "title", "found_in", "clause", "owner", "due", "status", "closed", "verified")
+    ]
+    rows = [
+        [
+            site.link(uri, text(nc.id), (uri, f"nc-{nc.id}")),
+            cell(nc.title),
+            site.evidence_link(uri, nc.found_in) if nc.found_in else "—",
+            site.clause_link(uri, nc.clause),
+            site.role_link(uri, nc.owner),
+            text(nc.due or "—"),
+            text(labels[f"nc_status.{nc.status}"]),
+            text(nc.closed or "—"),
+            text(" ".join(show(v) for v in (nc.verified, nc.verified_by) if v) or "—"),
+        ]
+        for nc in ncs
+    ]
+    blocks = [heading(1, text(labels["nonconformities"])), as_of_line(site), table(headers, rows) or "—"]
+    for nc in ncs:
+        blocks.append(heading(2, f"{text(nc.id)} {text(nc.title)}", f"nc-{nc.id}"))
+        details = [(k, getattr(nc, k)) for k in ("description", "root_cause", "action")]
+        blocks.append("\n".join(f"- **{text(labels[k])}**: {text(v)}" for k, v in details if v))
+    return join_blocks(*blocks)
+
+
+def traceability_page(site: Site) -> str:
+    uri, labels = SINGLE_PAGES["traceability"], site.labels
+
+    def key(result: dict[str, Any]) -> tuple[Any, ...]:
+        doc_id, _, number_ = result["clause"].partition("#")
+        return (doc_id, natural_key(number_), result["id"])
+
+    rows, seen = [], set()
+    for result in sorted(site.doc["checkpoints"], key=key):
+        clause = site.clause_link(uri, result["clause"], with_title=True)
+        if result["clause"] not in seen:
+            seen.add(result["clause"])
+            clause = anchor(trace_anchor(result["clause"])) + clause
+        evidence = ", ".join(site.evidence_link(uri, e["id"]) for e in result["evidence"]) or "—"
+        rows.append(
+            [
+                clause,
+                f"{site.checkpoint_link(uri, result['id'])} {cell(result['title'])}",
+                evidence,
+                badge(site, result["status"]),
+            ]
+        )
+    headers = [text(labels[k]) for k in ("clause", "checkpoints", "evidence", "status")]
+    return join_blocks(heading(1, text(labels["traceability"])), as_of_line(site), table(headers, rows) or "—")
