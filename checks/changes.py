@@ -165,3 +165,59 @@ def markdown_summary(changes: list[DocumentChange], base: str) -> str:
             out.append(f"- **problem:** {problem}")
         out.append("")
     return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """How one version of a document differs from the version before it."""
+
+    version: str
+    previous: str | None
+    commit: str | None  # the last commit holding this version, None for the working tree
+    clauses: tuple[ClauseChange, ...]
+    available: bool  # False when git holds no text of the previous version
+
+
+def version_history(root: Path, rel: str, current_text: str) -> list[VersionChange]:
+    """Each version of a policy found in git history (and the working tree), newest first.
+
+    A version's text is the last commit in which the front matter names it; a version
+    whose text git never held (e.g. revisions made before the manual was kept here)
+    is reported as not available rather than guessed.
+    """
+    texts: dict[str, tuple[str | None, str]] = {}  # version -> (commit, text), newest wins
+    order: list[str] = []
+
+    def note(version: str | None, commit: str | None, text: str) -> None:
+        if version and version not in texts:
+            texts[version] = (commit, text)
+            order.append(version)
+
+    path = root / rel
+    current, _ = _parse(current_text, path, rel)
+    note(_str(current, "version"), None, current_text)
+    try:
+        commits = _git(root, "log", "--format=%H", "--", rel).split()
+    except GitError:
+        commits = []
+    for commit in commits:
+        try:
+            text = _git(root, "show", f"{commit}:./{rel}")
+        except GitError:
+            continue
+        data, _ = _parse(text, path, rel)
+        note(_str(data, "version"), commit, text)
+    history = []
+    for index, version in enumerate(order):
+        held_in, text = texts[version]
+        previous = order[index + 1] if index + 1 < len(order) else None
+        if previous is None:
+            rows = [str(r.get("version")) for r in (_parse(text, path, rel)[0] or {}).get("revisions", [])]
+            earlier = rows[: rows.index(version)] if version in rows else []
+            history.append(VersionChange(version, earlier[-1] if earlier else None, held_in, (), False))
+            continue
+        _, new_clauses = _parse(text, path, rel)
+        _, old_clauses = _parse(texts[previous][1], path, rel)
+        changes = tuple(compare_clauses(old_clauses, new_clauses))
+        history.append(VersionChange(version, previous, held_in, changes, True))
+    return history

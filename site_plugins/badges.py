@@ -13,9 +13,9 @@ from .markup import esc
 ICONS = {
     "pass": "✔",
     "fail": "✖",
-    "missing": "⛔",
-    "stale": "⌛",
-    "due-soon": "⏳",
+    "missing": "∅",
+    "stale": "↻",
+    "due-soon": "◔",
     "waived": "⚑",
     "error": "⚠",
     "met": "✔",

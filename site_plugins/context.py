@@ -51,6 +51,7 @@ class Site:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # policy id -> its document-control result
     owned: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # role -> 'checkpoints'/'kpis'/'plan'
     policy_uris: dict[str, str] = field(default_factory=dict)
+    change_pages: dict[str, dict[str, str]] = field(default_factory=dict)  # policy id -> version -> page
     evidence_uris: dict[str, str] = field(default_factory=dict)
 
     @classmethod

@@ -21,11 +21,12 @@ from mkdocs.utils import nest_paths
 
 import checks
 from checks import LoadedManual, load_manual
+from checks.changes import version_history
 from checks.evaluate import evaluate
 from checks.model import KINDS
 from checks.results import to_document
 
-from . import dashboard, evidence, pages
+from . import dashboard, evidence, history, pages
 from .badges import checkpoint_svg, manual_svg
 from .config import QmsConfig
 from .context import CHECKPOINTS_INDEX, EVIDENCE_INDEX, ROLES_INDEX, SINGLE_PAGES, Site
@@ -47,6 +48,7 @@ NAV_ORDER = (
     (None, SINGLE_PAGES["raci"]),
     ("roles", None),
     ("evidence", None),
+    ("changes", None),
 )
 
 
@@ -188,6 +190,15 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             add(ROLES_INDEX, lambda: pages.roles_index(site))
             for role_id in sorted(manual.roles):
                 add(f"roles/{role_id}.md", lambda role_id=role_id: pages.role_page(site, role_id))
+        if "changes" in on:
+            for policy in sorted(manual.policies.values(), key=lambda p: p.id):
+                if policy.source.body is None:
+                    continue
+                current = policy.source.path.read_text(encoding="utf-8")
+                for change in version_history(self.root, policy.source.rel, current):
+                    uri = history.changes_uri(policy.id, change.version)
+                    site.change_pages.setdefault(policy.id, {})[change.version] = uri
+                    add(uri, lambda policy=policy, change=change: history.changes_page(site, policy, change))
         if "evidence" in on:
             add(EVIDENCE_INDEX, lambda: evidence.evidence_index(site))
             for record in sorted(manual.evidence.values(), key=lambda r: r.source.rel):

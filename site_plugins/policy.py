@@ -13,7 +13,7 @@ from checks.periods import parse_duration
 
 from .badges import linked_badge, status_badge, worst_shown
 from .context import CHECKPOINTS_INDEX, SINGLE_PAGES, Site, clause_anchor, trace_anchor
-from .markup import esc, table, text
+from .markup import esc, md_link, table, text
 
 # [[cp-internal-audit-yearly]] or [[cp-internal-audit-yearly|the yearly audit]]
 REFERENCE = re.compile(r"(?<![\\\[])\[\[([A-Za-z0-9][A-Za-z0-9._-]*)(?:\|([^\]\n]+))?\]\]")
@@ -125,14 +125,21 @@ def _next_review(policy: Policy) -> dt.date | None:
         return None
 
 
-def revision_history(site: Site, policy: Policy) -> str:
+def revision_history(site: Site, policy: Policy, uri: str) -> str:
     if not policy.revisions:
         return ""
     labels = site.labels
     keys = ("version", "author", "rev_date", "reviewed_by", "reviewed", "approved_by", "approved", "change")
     fields = ("version", "author", "date", "reviewed_by", "reviewed", "approved_by", "approved", "change")
-    rows = [[text(getattr(r, f) or "—") for f in fields] for r in policy.revisions]
-    return f"## {text(labels['revisions'])} {{#qms-revisions}}\n\n" + table([text(labels[k]) for k in keys], rows)
+    pages = site.change_pages.get(policy.id, {})
+    rows = []
+    for revision in policy.revisions:
+        row = [text(getattr(revision, f) or "—") for f in fields]
+        page = pages.get(revision.version)
+        row.append(md_link(text(labels["changes"]), uri, page) if page else "—")
+        rows.append(row)
+    headers = [text(labels[k]) for k in keys] + [text(labels["changes"])]
+    return f"## {text(labels['revisions'])} {{#qms-revisions}}\n\n" + table(headers, rows)
 
 
 def decorate_policy(markdown: str, site: Site, policy: Policy, uri: str) -> str:
@@ -144,7 +151,7 @@ def decorate_policy(markdown: str, site: Site, policy: Policy, uri: str) -> str:
         lines.insert(first + 1, f"\n{header}\n")
     else:
         lines.insert(0, f"{header}\n")
-    return "\n".join(lines) + "\n\n" + revision_history(site, policy) + "\n"
+    return "\n".join(lines) + "\n\n" + revision_history(site, policy, uri) + "\n"
 
 
 def resolve_references(markdown: str, site: Site, uri: str, source: str, warn: Callable[[str], None]) -> str:
