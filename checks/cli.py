@@ -19,6 +19,7 @@ from .docedit import EditError
 from .evaluate import evaluate
 from .fsio import replace
 from .manual import LoadedManual, find_root, load_manual
+from .pack import PackError, build_pack, verify_pack
 from .report import github_report, junit_report, kpi_csv_report, kpi_text_report, text_report
 from .results import DEFAULT_FAIL_ON, STATUSES, to_document
 from .revise import approve, confirm, revise
@@ -101,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
     diff = sub.add_parser("diff", help="controlled documents whose normative text changed since a git revision")
     diff.add_argument("--base", required=True, help="git revision to compare with, e.g. origin/main")
     diff.add_argument("--output", type=Path, help="write the Markdown summary to this file too")
+
+    pack = sub.add_parser("pack", help="an audit pack: printable manual, results, evidence and a manifest")
+    pack.add_argument("--period", help="2025, 2025-H1, 2025-Q3 or 2025-04")
+    pack.add_argument("--output", type=Path, help="a new folder, or FILE.zip")
+    pack.add_argument("--as-of", type=_date, default=None, help="evaluation date (default: the period's end)")
+    pack.add_argument("--verify", type=Path, metavar="PACK", help="check a pack's files against its manifest")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a kind, for editors")
     schema.add_argument("kind", choices=schema_names())
@@ -266,6 +273,35 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(c.problems for c in changes) else EXIT_OK
 
 
+def cmd_pack(args: argparse.Namespace) -> int:
+    if args.verify is not None:
+        if args.period or args.output:
+            raise UsageError("--verify takes only the pack to check")
+        problems = verify_pack(args.verify)
+        for problem in problems:
+            print(f"{args.verify}: {problem}")
+        if problems:
+            return EXIT_FINDINGS
+        print(f"{args.verify}: every file matches the manifest")
+        return EXIT_OK
+    if not args.period or not args.output:
+        raise UsageError("give --period and --output (or --verify PACK)")
+    manual = _valid_manual(args).manual
+    try:
+        summary = build_pack(
+            manual, args.period, args.output, as_of=args.as_of, generator=f"quality-manual {__version__}"
+        )
+    except PackError as exc:
+        raise UsageError(str(exc)) from None
+    for skipped in summary.skipped:
+        print(f"warning: not packed: {skipped}", file=sys.stderr)
+    counts = ", ".join(f"{n} {status}" for status, n in summary.by_status.items() if n)
+    print(
+        f"{summary.path}: {summary.files} files, {summary.records} evidence records, as of {summary.as_of} ({counts})"
+    )
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     if args.evidence_type is None:
         sys.stdout.write(schema_text(args.kind))
@@ -301,6 +337,7 @@ _COMMANDS = {
     "approve": cmd_approve,
     "confirm": cmd_confirm,
     "diff": cmd_diff,
+    "pack": cmd_pack,
     "schema": cmd_schema,
     "init": cmd_init,
 }
