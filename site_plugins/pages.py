@@ -89,6 +89,12 @@ def checkpoint_index(site: Site) -> str:
     return join_blocks(heading(1, text(labels["checkpoints"])), as_of_line(site), table(headers, rows))
 
 
+def _siblings(site: Site, uri: str, clause: str, cp_id: str) -> str:
+    """The clause's other checkpoints, each with its status (a clause badge leads to one of them)."""
+    others = [i for i in site.by_clause.get(clause, []) if i != cp_id and i in site.results]
+    return ", ".join(f"{site.checkpoint_link(uri, i)} {badge(site, site.results[i]['status'])}" for i in others) or "—"
+
+
 def checkpoint_page(site: Site, cp_id: str) -> str:
     uri, labels = f"checkpoints/{cp_id}.md", site.labels
     cp, result = site.manual.checkpoints[cp_id], site.results[cp_id]
@@ -96,6 +102,7 @@ def checkpoint_page(site: Site, cp_id: str) -> str:
         [text(labels["field"]), text(labels["value"])],
         [
             [text(labels["clause"]), site.clause_link(uri, cp.clause, with_title=True)],
+            [text(labels["same_clause"]), _siblings(site, uri, cp.clause, cp_id)],
             [text(labels["area"]), text(labels.area(cp.area))],
             [text(labels["owner"]), site.role_link(uri, cp.owner)],
             [text(labels["severity"]), text(labels[f"severity.{cp.severity}"])],

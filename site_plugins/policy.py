@@ -37,9 +37,15 @@ def mark_clauses(markdown: str) -> str:
 
 
 def _clause_href(site: Site, uri: str, ref: str, ids: list[str]) -> str | None:
-    """One checkpoint: its page; several: their rows in the traceability matrix."""
-    if len(ids) == 1 and (target := site.target("checkpoint", ids[0])):
-        return site.href(uri, target)
+    """The page of the checkpoint that decided the clause's badge (the worst status, the first
+    id on a tie): following a badge lands on what needs attention, and that page lists the
+    clause's other checkpoints."""
+    results = [site.results[i] for i in ids if i in site.results]
+    if results:
+        status = worst_shown([r["status"] for r in results])
+        chosen = next(r["id"] for r in results if r["status"] == status)
+        if (target := site.target("checkpoint", chosen)) is not None:
+            return site.href(uri, target)
     return _list_href(site, uri, trace_anchor(ref))
 
 
