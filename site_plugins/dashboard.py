@@ -24,7 +24,8 @@ def dashboard(site: Site, uri: str, heading_level: int) -> str:
         else f"{status_badge('fail', labels)} {failing} / {summary['total']} {esc(labels['failing'])}"
     )
     tiles = "".join(
-        f'<div class="qms-tile"><span class="qms-tile-number">{n}</span>{status_badge(s, labels)}</div>'
+        f'<div class="qms-tile" data-status="{s}">'
+        f'<span class="qms-tile-number">{n}</span>{status_badge(s, labels)}</div>'
         for s in DISPLAY_ORDER
         if (n := summary["by_status"].get(s, 0))
     )

@@ -108,9 +108,12 @@ def _file_uri(site: Site, path: Path) -> str:
 
 
 def _file_link(site: Site, uri: str, path: Path, label: str) -> str:
+    """A link that downloads the file as it is in the repository (the auditor's copy)."""
     if not path.is_file():
         return f"{text(label)} ✖"
-    return site.link(uri, text(label), (_file_uri(site, path), None))
+    href = site.href(uri, (_file_uri(site, path), None))
+    return f'<a class="qms-file" href="{esc(href)}" download="{esc(path.name)}">{esc(label)}</a>'
+
 
 
 def _size(path: Path) -> str:

@@ -38,6 +38,7 @@ log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 CSS, JS = "assets/qms/qms.css", "assets/qms/qms.js"
 SOURCE_SUFFIXES = (".yaml", ".yml")
+POLICY_SEARCH_BOOST = 4
 # Generated pages in the navigation: (folder, None) is a section, (None, uri) a page.
 NAV_ORDER = (
     ("checkpoints", None),
@@ -229,6 +230,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             # The document status is shown in the document control; Material would read
             # `status` as its own page-status icon in the navigation.
             page.meta.pop("status", None)
+            # Reviewers search for what the policy says; its many checkpoint and evidence
+            # pages repeat the same words, so the policy is ranked first (Material's boost).
+            page.meta.setdefault("search", {}).setdefault("boost", POLICY_SEARCH_BOOST)
             markdown = mark_clauses(markdown)
             if "policies" in site.generate:
                 markdown = decorate_policy(markdown, site, site.manual.policies[policy_id], uri)
