@@ -19,6 +19,7 @@ from .docedit import EditError
 from .evaluate import evaluate
 from .fsio import replace
 from .manual import LoadedManual, find_root, load_manual
+from .newrecord import NewRecordError, new_record
 from .pack import PackError, build_pack, verify_pack
 from .report import github_report, junit_report, kpi_csv_report, kpi_text_report, text_report
 from .results import DEFAULT_FAIL_ON, STATUSES, to_document
@@ -75,11 +76,24 @@ def _parser() -> argparse.ArgumentParser:
         "--trend", type=int, default=0, metavar="MONTHS", help="add counts at each of the last N month ends"
     )
     check.add_argument("--strict", action="store_true", help="suspect evidence (not re-confirmed) fails too")
+    check.add_argument(
+        "--check-timeout", type=float, default=30.0, metavar="SECONDS", help="limit for each custom check"
+    )
 
     kpi = sub.add_parser("kpi", help="KPI values per period, with targets and verdicts")
     _as_of(kpi)
     kpi.add_argument("--format", choices=["text", "json", "csv"], default="text")
     kpi.add_argument("--output", type=Path)
+
+    new = sub.add_parser("new", help="a new evidence record from its type's template (never overwrites)")
+    new.add_argument("type", help="evidence type id")
+    new.add_argument("--id", required=True, dest="record_id")
+    new.add_argument("--title", required=True)
+    new.add_argument("--owner", required=True, help="role id")
+    new.add_argument("--date", type=_date, default=None, help="default: today")
+    new.add_argument("--period", default=None, help="e.g. 2025, 2025-H1, 2025-Q3, 2025-04")
+    new.add_argument("--satisfies", action="append", default=None, help="checkpoint id (repeatable)")
+    new.add_argument("--output", type=Path, default=None, help="default: evidence/YEAR/TYPE/ID.md")
 
     rev = sub.add_parser("revise", help="start a new version of a controlled document (adds the revision row)")
     rev.add_argument("doc", help="policy id or doc_no")
@@ -186,7 +200,14 @@ def _emit(text: str, output: Path | None) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     manual = _valid_manual(args).manual
     as_of = args.as_of or dt.date.today()
-    results = evaluate(manual, as_of, fail_on=args.fail_on, strict=args.strict, trend_months=args.trend)
+    results = evaluate(
+        manual,
+        as_of,
+        fail_on=args.fail_on,
+        strict=args.strict,
+        trend_months=args.trend,
+        check_timeout=args.check_timeout,
+    )
     doc = to_document(results, f"quality-manual {__version__}")
     if args.format == "json":
         text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -213,6 +234,28 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     _emit(text, args.output)
     broken = any(k["error"] for k in results.kpis)
     return EXIT_FINDINGS if broken else EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    manual = load_manual(_root(args)).manual
+    try:
+        made = new_record(
+            manual,
+            args.type,
+            record_id=args.record_id,
+            title=args.title,
+            owner=args.owner,
+            date=args.date or dt.date.today(),
+            period=args.period,
+            satisfies=args.satisfies,
+            path=args.output.resolve() if args.output else None,
+        )
+    except NewRecordError as exc:
+        raise UsageError(str(exc)) from None
+    print(made.path.relative_to(manual.root) if made.path.is_relative_to(manual.root) else made.path)
+    if made.to_fill:
+        print(f"fill in: {', '.join(made.to_fill)}; then run `qms validate`", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_revise(args: argparse.Namespace) -> int:
@@ -333,6 +376,7 @@ _COMMANDS = {
     "validate": cmd_validate,
     "check": cmd_check,
     "kpi": cmd_kpi,
+    "new": cmd_new,
     "revise": cmd_revise,
     "approve": cmd_approve,
     "confirm": cmd_confirm,

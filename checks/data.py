@@ -55,6 +55,8 @@ def read_table(path: Path, columns: tuple[DataColumn, ...], rel: str, encoding: 
             raise DataError(rel, f"unsupported data file type '{suffix}' (use .csv or .xlsx)")
     except DataError:
         raise
+    except pd.errors.EmptyDataError:
+        raise DataError(rel, "the file is empty (no header row)") from None
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise DataError(rel, f"cannot read data: {exc}") from None
     except Exception as exc:  # openpyxl raises assorted errors for corrupt workbooks

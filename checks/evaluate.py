@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from .results import (
     WaiverRef,
     worst,
 )
-from .rules import Context, evaluate_rule
+from .rules import DEFAULT_CHECK_TIMEOUT, Context, evaluate_rule
 
 
 @dataclass
@@ -74,10 +75,11 @@ def evaluate(
     git: GitInfo | None = None,
     trend_months: int = 0,
     with_kpis: bool = True,
+    check_timeout: float = DEFAULT_CHECK_TIMEOUT,
 ) -> Results:
     """The status of every checkpoint (and KPI) as of `as_of`."""
     git = git if git is not None else GitInfo.read(manual.root)
-    ctx = Context(manual, as_of)
+    ctx = Context(manual, as_of, check_timeout=check_timeout)
     checkpoints = [evaluate_checkpoint(cp, ctx, git) for cp in sorted(manual.checkpoints.values(), key=_order)]
     results = Results(as_of, checkpoints, commit=git.head, fail_on=fail_on, strict=strict)
     results.documents = document_results(manual, as_of)
@@ -152,13 +154,44 @@ def run_custom_check(cp: Checkpoint, ctx: Context) -> Outcome:
             evidence += [r for r in ctx.records_of(rule.evidence) if r not in evidence]
     try:
         func = resolve_function(cp.check)
-        returned: Any = func(checkpoint=cp, evidence=evidence, manual=ctx.manual, as_of=ctx.as_of)
+        arguments = {"checkpoint": cp, "evidence": evidence, "manual": ctx.manual, "as_of": ctx.as_of}
+        returned: Any = _with_timeout(func, arguments, ctx.check_timeout)
+    except CheckTimeout:
+        return Outcome("error", f"check {cp.check} of {cp.id} did not finish within {ctx.check_timeout:g} s")
     except Exception as exc:
         return Outcome("error", f"check {cp.check} of {cp.id} raised {type(exc).__name__}: {exc}")
     if not isinstance(returned, Outcome):
         shown = repr(returned)[:80]
         return Outcome("error", f"check {cp.check} of {cp.id} returned {shown}, not an Outcome")
     return returned
+
+
+class CheckTimeout(Exception):
+    pass
+
+
+def _with_timeout(func: Any, arguments: dict[str, Any], timeout: float) -> Any:
+    """Run a custom check in a worker thread and stop waiting after `timeout` seconds.
+
+    Python cannot kill a thread: a check that hangs is left running (as a daemon
+    thread, so it cannot keep the process alive) while the evaluation goes on.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = func(**arguments)
+        except BaseException as exc:  # handed to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="qms-check", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise CheckTimeout()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def _waiver_for(cp: Checkpoint, manual: Manual, as_of: dt.date, warnings: list[str]) -> Waiver | None:

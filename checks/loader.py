@@ -142,8 +142,12 @@ def parse_yaml(text: str, rel: str, first_line: int) -> tuple[Any, dict[FieldPat
         if "\t" in text and "tab" in str(problem):
             problem += " (use spaces, not tabs, to indent YAML)"
         return None, {}, [Issue(rel, line, "-", f"invalid YAML: {problem}")]
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + first_line
+        what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        return None, {}, [Issue(rel, line, "-", f"invalid YAML: {exc.reason} ({what})")]
     except yaml.YAMLError as exc:
-        return None, {}, [Issue(rel, first_line, "-", f"invalid YAML: {exc}")]
+        return None, {}, [Issue(rel, first_line, "-", f"invalid YAML: {str(exc).splitlines()[0]}")]
     except RecursionError:
         return None, {}, [Issue(rel, first_line, "-", "invalid YAML: nested too deeply")]
     finally:
@@ -157,8 +161,19 @@ def _walk(
     lines: dict[FieldPath, int],
     issues: list[Issue],
     rel: str,
+    seen_nodes: set[int] | None = None,
 ) -> None:
     lines[path] = node.start_mark.line + offset
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        # An alias gives back the same node: refused, since aliases can nest into
+        # exponentially large (or circular) values.
+        seen_nodes = set() if seen_nodes is None else seen_nodes
+        if id(node) in seen_nodes:
+            if not any(i.message.startswith("YAML aliases") for i in issues):  # once per file is enough
+                message = "YAML aliases (*name) are not supported; write the value out"
+                issues.append(Issue(rel, lines[path], format_field(path), message))
+            return
+        seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -177,11 +192,11 @@ def _walk(
                     Issue(rel, line, format_field(child), f"key '{key}' is read by YAML as a {tag}; put it in quotes")
                 )
                 continue
-            _walk(value_node, child, offset, lines, issues, rel)
+            _walk(value_node, child, offset, lines, issues, rel, seen_nodes)
             lines[child] = line
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), offset, lines, issues, rel)
+            _walk(item, path + (index,), offset, lines, issues, rel, seen_nodes)
 
 
 def load_file(path: Path, root: Path) -> LoadResult:

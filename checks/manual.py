@@ -78,9 +78,12 @@ def _unique(documents: list[RawDocument], issues: list[Issue]) -> list[RawDocume
             kept.append(doc)
             continue
         other_id = other.data["id"]
-        how = "duplicate id" if other_id == raw_id else f"id differs only in case from '{other_id}'"
         where = f"{other.source.rel}:{other.source.line_of(('id',)) or 1}"
-        issues.append(doc.source.issue(("id",), f"{how} '{raw_id}', already used in {where}"))
+        if other_id == raw_id:
+            message = f"duplicate id '{raw_id}', already used in {where}"
+        else:
+            message = f"id '{raw_id}' differs only in case from '{other_id}' in {where}"
+        issues.append(doc.source.issue(("id",), message))
     return kept
 
 

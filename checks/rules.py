@@ -25,6 +25,7 @@ from .periods import (
 from .results import Outcome, PeriodResult, worst
 
 DEFAULT_WARN = "P30D"
+DEFAULT_CHECK_TIMEOUT = 30.0
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Context:
     manual: Manual
     as_of: dt.date
     data: DataCache = field(default_factory=DataCache)
+    check_timeout: float = DEFAULT_CHECK_TIMEOUT  # seconds a custom check may take
     _by_type: dict[str, list[Evidence]] | None = None
 
     def records_of(self, type_id: str) -> list[Evidence]:

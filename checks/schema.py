@@ -115,8 +115,20 @@ def _issues_for(doc: RawDocument, error: ValidationError) -> list[Issue]:
     return [source.issue(path, _message(error))]
 
 
+_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
 def _message(error: ValidationError) -> str:
+    text = _plain_message(error)
+    if isinstance(error.instance, bool) and error.validator in ("type", "enum", "const", "pattern"):
+        text += " (YAML reads yes/no/on/off/true/false as a boolean; put the word in quotes)"
+    return text
+
+
+def _plain_message(error: ValidationError) -> str:
     value = error.instance
+    if value is None and error.validator == "type":
+        return f"has no value; expected {error.validator_value}"
     shown = json.dumps(value, ensure_ascii=False, default=str)
     if len(shown) > 60:
         shown = shown[:57] + "..."
@@ -134,7 +146,15 @@ def _message(error: ValidationError) -> str:
             return f"must be {json.dumps(error.validator_value, ensure_ascii=False)}, not {shown}"
         case "format":
             return f"{shown} is not a valid {error.validator_value} (use YYYY-MM-DD)"
+        case "pattern" if error.validator_value == _ID_PATTERN:
+            wide = any(0xFF01 <= ord(c) <= 0xFF5E or c == "\u3000" for c in str(value))
+            hint = " (it contains full-width characters)" if wide else ""
+            rule = "use ASCII letters, digits, '.', '_' and '-', starting with a letter or digit"
+            return f"{shown} is not an id: {rule}{hint}"
         case "pattern":
+            described = error.schema.get("description") if isinstance(error.schema, dict) else None
+            if described:
+                return f"{shown} is not valid here: expected {described}"
             return f"{shown} does not match the expected form {error.validator_value}"
         case "minLength":
             return "must not be empty"

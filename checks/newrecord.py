@@ -1,0 +1,82 @@
+"""`qms new`: a new evidence record from its type's template, never overwriting anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .doccontrol import fingerprint
+from .docedit import scalar
+from .fsio import write_new
+from .model import Manual
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+class NewRecordError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    path: Path
+    to_fill: tuple[str, ...]  # required fields of the type still to be written
+
+
+def new_record(
+    manual: Manual,
+    type_id: str,
+    *,
+    record_id: str,
+    title: str,
+    owner: str,
+    date: dt.date,
+    period: str | None = None,
+    satisfies: list[str] | None = None,
+    path: Path | None = None,
+) -> NewRecord:
+    etype = manual.evidence_types.get(type_id)
+    if etype is None:
+        raise NewRecordError(f"unknown evidence type '{type_id}' (see policy/evidence-types/)")
+    if not _ID.match(record_id):
+        raise NewRecordError(f"'{record_id}' is not an id: use ASCII letters, digits, '.', '_' and '-'")
+    taken = {i.casefold() for kind in ("evidence", "checkpoint", "policy", "role") for i in manual.collection(kind)}
+    if record_id.casefold() in taken or record_id in manual.broken:
+        raise NewRecordError(f"id '{record_id}' is already used in the manual")
+    if owner not in manual.roles:
+        raise NewRecordError(f"unknown role '{owner}'")
+    if satisfies is None:  # the checkpoints whose rules ask for this type
+        satisfies = sorted(
+            cp.id for cp in manual.checkpoints.values() if any(r.evidence == type_id for r in cp.requires)
+        )
+    unknown = [c for c in satisfies if c not in manual.checkpoints]
+    if unknown:
+        raise NewRecordError(f"unknown checkpoint '{unknown[0]}'")
+    target = path or manual.evidence_dir / str(date.year) / type_id / f"{record_id}.md"
+    if not target.resolve().is_relative_to(manual.evidence_dir.resolve()):
+        raise NewRecordError(f"{target}: records belong under evidence/")
+
+    lines = ["---", f"id: {record_id}", "kind: evidence", f"title: {scalar(title)}", f"type: {type_id}"]
+    lines += [f"date: {date.isoformat()}"] + ([f"period: {json.dumps(period)}"] if period else [])
+    lines += [f"owner: {owner}"]
+    if satisfies:
+        lines += ["satisfies:"] + [f"  - {c}" for c in satisfies]
+        lines += ["confirmed:"] + [f"  {c}: {fingerprint(manual.checkpoints[c], manual)}" for c in satisfies]
+    properties = etype.fields.get("properties", {})
+    required = list(etype.fields.get("required", []))
+    if properties:
+        lines.append(f"# Fields of {etype.title} ({type_id}); fill them in, then run `qms validate`:")
+        for name, spec in properties.items():
+            note = ("required; " if name in required else "") + str(spec.get("description") or spec.get("type", ""))
+            lines.append(f"# {name}:   # {note}")
+    if etype.data_columns:
+        lines.append("# data: [file.csv]   # columns: " + ", ".join(c.name for c in etype.data_columns))
+    lines += ["---", "", (etype.template or f"## {title}\n").rstrip(), ""]
+    try:
+        write_new(target, "\n".join(lines))
+    except FileExistsError:
+        raise NewRecordError(f"{target} already exists; nothing was written") from None
+    return NewRecord(target, tuple(required))
