@@ -37,6 +37,11 @@ def edit_clause(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(OLD_SENTENCE, NEW_SENTENCE), encoding="utf-8")
 
 
+def annual_revision(root: Path, change: str = "年度修订") -> subprocess.CompletedProcess[str]:
+    args = ["--version", "V1.2", "--author", "杨洁", "--change", change, "--date", "2026-02-01"]
+    return run_qms("--root", root, "revise", "QP-01", *args)
+
+
 def split(text: str) -> tuple[str, str]:
     """(front matter, body) of a Markdown file."""
     end = text.index("\n---\n", 4)
@@ -52,20 +57,7 @@ def test_pr_without_revision_row_fails_then_revise_and_approve_pass(repo: Path) 
     assert "**problem:** normative text changed but the version is still V1.1" in result.stdout
     assert "no revision row was added" in result.stdout
 
-    revised = run_qms(
-        "--root",
-        repo,
-        "revise",
-        "QP-01",
-        "--version",
-        "V1.2",
-        "--author",
-        "杨洁",
-        "--change",
-        "内审改到 5 月",
-        "--date",
-        "2026-02-01",
-    )
+    revised = annual_revision(repo, "内审改到 5 月")
     assert revised.returncode == 0, revised.stderr
     assert run_qms("--root", repo, "diff", "--base", "main").returncode == 0
     approved = run_qms(
@@ -93,23 +85,7 @@ def test_revise_changes_only_the_touched_front_matter_lines(repo: Path) -> None:
     path = repo / POLICY
     original = path.read_text(encoding="utf-8").replace("status: effective\n", "status: effective  # 受控\n")
     path.write_text(original, encoding="utf-8")
-    assert (
-        run_qms(
-            "--root",
-            repo,
-            "revise",
-            "QP-01",
-            "--version",
-            "V1.2",
-            "--author",
-            "杨洁",
-            "--change",
-            "年度修订",
-            "--date",
-            "2026-02-01",
-        ).returncode
-        == 0
-    )
+    assert annual_revision(repo).returncode == 0
     after = path.read_text(encoding="utf-8")
     assert split(after)[1] == split(original)[1]  # the body, byte for byte
     removed = [line for line in split(original)[0].splitlines() if line not in split(after)[0].splitlines()]
@@ -130,23 +106,7 @@ def test_crlf_and_bom_survive_an_edit(repo: Path) -> None:
     path = repo / POLICY
     original = b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n")
     path.write_bytes(original)
-    assert (
-        run_qms(
-            "--root",
-            repo,
-            "revise",
-            "QP-01",
-            "--version",
-            "V1.2",
-            "--author",
-            "杨洁",
-            "--change",
-            "年度修订",
-            "--date",
-            "2026-02-01",
-        ).returncode
-        == 0
-    )
+    assert annual_revision(repo).returncode == 0
     after = path.read_bytes()
     assert after.startswith(b"\xef\xbb\xbf")
     assert after.count(b"\n") == after.count(b"\r\n")
