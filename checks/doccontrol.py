@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Checkpoint, Evidence, Issue, Manual, Policy
+from .model import Checkpoint, Issue, Manual, Policy
 from .periods import parse_duration
 
 REVIEW_WARN = dt.timedelta(days=60)
@@ -156,17 +156,3 @@ def fingerprint(cp: Checkpoint, manual: Manual) -> str:
 
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-def suspect_links(record: Evidence, manual: Manual) -> list[str]:
-    """Checkpoints this record satisfies whose content changed since it was confirmed."""
-    confirmed = record.data.get("confirmed") or {}
-    suspect = []
-    for cp_id in record.satisfies:
-        cp = manual.checkpoints.get(cp_id)
-        if cp is None:
-            continue
-        stamp = confirmed.get(cp_id)
-        if stamp is None or stamp != fingerprint(cp, manual):
-            suspect.append(cp_id)
-    return suspect

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .doccontrol import document_results, suspect_links
+from .data import DataCache
+from .doccontrol import document_results, fingerprint
 from .model import Checkpoint, Manual, Waiver
 from .periods import month_ends_before
 from .references import resolve_function
@@ -76,10 +77,15 @@ def evaluate(
     trend_months: int = 0,
     with_kpis: bool = True,
     check_timeout: float = DEFAULT_CHECK_TIMEOUT,
+    data: DataCache | None = None,
 ) -> Results:
-    """The status of every checkpoint (and KPI) as of `as_of`."""
+    """The status of every checkpoint (and KPI) as of `as_of`.
+
+    `data` lets several evaluations (the trend's month ends, `mkdocs serve` rebuilds)
+    read each data file once."""
     git = git if git is not None else GitInfo.read(manual.root)
-    ctx = Context(manual, as_of, check_timeout=check_timeout)
+    data = data if data is not None else DataCache()
+    ctx = Context(manual, as_of, data=data, check_timeout=check_timeout)
     checkpoints = [evaluate_checkpoint(cp, ctx, git) for cp in sorted(manual.checkpoints.values(), key=_order)]
     results = Results(as_of, checkpoints, commit=git.head, fail_on=fail_on, strict=strict)
     results.documents = document_results(manual, as_of)
@@ -88,7 +94,7 @@ def evaluate(
 
         results.kpis = kpi_documents(ctx)
     if trend_months:
-        results.trend = compliance_trend(manual, as_of, trend_months, git)
+        results.trend = compliance_trend(manual, as_of, trend_months, git, data)
     return results
 
 
@@ -121,11 +127,15 @@ def evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoin
         waiver=_waiver_ref(waiver) if waiver is not None else None,
         real_status=real,
         warnings=tuple(warnings),
-        suspect=tuple(
-            r.id
-            for r in sorted(ctx.manual.evidence.values(), key=lambda r: r.id)
-            if cp.id in r.satisfies and r.date and r.date <= ctx.as_of and cp.id in suspect_links(r, ctx.manual)
-        ),
+        suspect=_suspect(cp, ctx),
+    )
+
+
+def _suspect(cp: Checkpoint, ctx: Context) -> tuple[str, ...]:
+    """Records that satisfy this checkpoint but were confirmed against other content."""
+    stamp = fingerprint(cp, ctx.manual)
+    return tuple(
+        sorted(r.id for r in ctx.satisfying(cp.id) if (r.data.get("confirmed") or {}).get(cp.id) != stamp)
     )
 
 
@@ -148,7 +158,7 @@ def _real_outcome(cp: Checkpoint, ctx: Context) -> Outcome:
 def run_custom_check(cp: Checkpoint, ctx: Context) -> Outcome:
     """Call `check: module:function` with the checkpoint, its evidence and the manual."""
     assert cp.check is not None
-    evidence = [r for r in ctx.manual.evidence.values() if cp.id in r.satisfies and r.date and r.date <= ctx.as_of]
+    evidence = list(ctx.satisfying(cp.id))
     for rule in cp.requires:
         if rule.evidence:
             evidence += [r for r in ctx.records_of(rule.evidence) if r not in evidence]
@@ -224,10 +234,12 @@ def _evidence_ref(record_id: str, manual: Manual, git: GitInfo) -> EvidenceRef:
     )
 
 
-def compliance_trend(manual: Manual, as_of: dt.date, months: int, git: GitInfo) -> list[dict[str, Any]]:
+def compliance_trend(
+    manual: Manual, as_of: dt.date, months: int, git: GitInfo, data: DataCache | None = None
+) -> list[dict[str, Any]]:
     """Counts by status at each month end of the last `months` months, then at `as_of`."""
     points = []
     for day in [*month_ends_before(as_of, months), as_of]:
-        results = evaluate(manual, day, git=git, with_kpis=False)
+        results = evaluate(manual, day, git=git, with_kpis=False, data=data)
         points.append({"date": day.isoformat(), "by_status": results.counts()})  # checkpoints only
     return points

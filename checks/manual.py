@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
+
 from .build import build
 from .loader import RawDocument, iter_source_files, load_file
 from .model import Issue, Manual
 from .references import check_manual
-from .schema import check_type_fields, evidence_schema, load_schema, validate_document
+from .schema import check_type_fields, evidence_schema, load_schema, validate_document, validator_for
 
 
 @dataclass
@@ -51,8 +53,9 @@ def load_manual(root: Path) -> LoadedManual:
     documents = _unique(documents, issues)
     # Evidence types first: a record's schema depends on its type's fields.
     ordered = sorted(documents, key=lambda d: d.data.get("kind") == "evidence")
+    validators: dict[str, Draft202012Validator] = {}  # one per evidence type
     for doc in ordered:
-        problems = _schema_issues(doc, manual)
+        problems = _schema_issues(doc, manual, validators)
         issues.extend(problems)
         if not problems:
             obj = build(doc)
@@ -60,7 +63,7 @@ def load_manual(root: Path) -> LoadedManual:
         elif isinstance(doc.data.get("id"), str):
             manual.broken.add(doc.data["id"])
     issues.extend(check_manual(manual))
-    return LoadedManual(manual, sorted(set(issues), key=lambda i: (i.path, i.line or 0, i.field)))
+    return LoadedManual(manual, sorted(set(issues), key=lambda i: (i.path, i.line or 0, i.field, i.message)))
 
 
 def _unique(documents: list[RawDocument], issues: list[Issue]) -> list[RawDocument]:
@@ -87,7 +90,7 @@ def _unique(documents: list[RawDocument], issues: list[Issue]) -> list[RawDocume
     return kept
 
 
-def _schema_issues(doc: RawDocument, manual: Manual) -> list[Issue]:
+def _schema_issues(doc: RawDocument, manual: Manual, validators: dict[str, Draft202012Validator]) -> list[Issue]:
     if doc.data.get("kind") != "evidence":
         return validate_document(doc)
     type_id = doc.data.get("type")
@@ -99,5 +102,7 @@ def _schema_issues(doc: RawDocument, manual: Manual) -> list[Issue]:
         if isinstance(type_id, str):
             problems.append(doc.source.issue(("type",), f"unknown evidence type '{type_id}'"))
         return problems
-    fields = etype.fields if check_type_fields(etype.fields) is None else {}
-    return validate_document(doc, evidence_schema(etype.id, fields))
+    if etype.id not in validators:
+        fields = etype.fields if check_type_fields(etype.fields) is None else {}
+        validators[etype.id] = validator_for(evidence_schema(etype.id, fields))
+    return validate_document(doc, validators[etype.id])

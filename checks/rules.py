@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,24 +29,63 @@ DEFAULT_WARN = "P30D"
 DEFAULT_CHECK_TIMEOUT = 30.0
 
 
+@dataclass(frozen=True)
+class TypeIndex:
+    """The records of one evidence type that exist on the evaluation date, ready for
+    window lookups: sorted by date (for bisect) and grouped by their period label."""
+
+    records: list[Evidence]
+    dates: list[dt.date]
+    by_label: dict[str, list[Evidence]]
+
+    def in_window(self, start: dt.date, end: dt.date) -> list[Evidence]:
+        return self.records[bisect_left(self.dates, start) : bisect_right(self.dates, end)]
+
+
 @dataclass
 class Context:
-    """What every rule may look at: the manual, the date, and shared caches."""
+    """What every rule may look at: the manual, the date, and caches shared by all rules,
+    so the evaluation stays linear in the number of records."""
 
     manual: Manual
     as_of: dt.date
     data: DataCache = field(default_factory=DataCache)
     check_timeout: float = DEFAULT_CHECK_TIMEOUT  # seconds a custom check may take
-    _by_type: dict[str, list[Evidence]] | None = None
+    _types: dict[str, TypeIndex] | None = None
+    _satisfying: dict[str, list[Evidence]] | None = None
+    _records_start: tuple[dt.date | None] | None = None
+
+    def _index(self) -> dict[str, TypeIndex]:
+        if self._types is None:
+            grouped: dict[str, list[Evidence]] = defaultdict(list)
+            satisfying: dict[str, list[Evidence]] = defaultdict(list)
+            for record in sorted(self.manual.evidence.values(), key=lambda r: (r.date or dt.date.min, r.id)):
+                if record.date is None or record.date > self.as_of:
+                    continue
+                grouped[record.type].append(record)
+                for cp_id in record.satisfies:
+                    satisfying[cp_id].append(record)
+            self._types = {}
+            for type_id, records in grouped.items():
+                labels: dict[str, list[Evidence]] = defaultdict(list)
+                for record in records:
+                    if record.period:
+                        labels[record.period].append(record)
+                self._types[type_id] = TypeIndex(records, [r.date for r in records if r.date], dict(labels))
+            self._satisfying = dict(satisfying)
+        return self._types
+
+    def type_index(self, type_id: str) -> TypeIndex:
+        return self._index().get(type_id) or TypeIndex([], [], {})
 
     def records_of(self, type_id: str) -> list[Evidence]:
         """Records of a type that exist as of the evaluation date, oldest first."""
-        if self._by_type is None:
-            index: dict[str, list[Evidence]] = defaultdict(list)
-            for record in sorted(self.manual.evidence.values(), key=lambda r: (r.date or dt.date.min, r.id)):
-                index[record.type].append(record)
-            self._by_type = index
-        return [r for r in self._by_type.get(type_id, []) if r.date is not None and r.date <= self.as_of]
+        return self.type_index(type_id).records
+
+    def satisfying(self, cp_id: str) -> list[Evidence]:
+        """Records (as of the date) that declare they satisfy a checkpoint."""
+        self._index()
+        return (self._satisfying or {}).get(cp_id, [])
 
     def type_title(self, type_id: str) -> str:
         etype = self.manual.evidence_types.get(type_id)
@@ -59,9 +99,11 @@ class Context:
     def records_start(self) -> dt.date | None:
         """Where the manual's evidence begins (the earliest record's period or date):
         nothing before it can be held here."""
-        dates = [period_from_label(r.period).start if r.period else r.date for r in self.manual.evidence.values()]
-        known = [d for d in dates if d is not None]
-        return min(known) if known else None
+        if self._records_start is None:
+            dates = [period_from_label(r.period).start if r.period else r.date for r in self.manual.evidence.values()]
+            known = [d for d in dates if d is not None]
+            self._records_start = (min(known) if known else None,)
+        return self._records_start[0]
 
     def required_from(self, clause: str) -> dt.date | None:
         """Periods due before this date are not required: the document was not in force, or
@@ -125,10 +167,19 @@ def _in(record: Evidence, occ: _Occurrence) -> bool:
     return label_months(record.period) != label_months(period.label) and period.contains(record.date)
 
 
+def _records_in(index: TypeIndex, occ: _Occurrence) -> list[Evidence]:
+    """The records that count for an occurrence (the same as testing `_in` on every record)."""
+    period = occ.period
+    start = max(period.start, dt.date(1, 1, 1))
+    candidates = {r.id: r for r in index.in_window(start, period.end)}
+    if not occ.by_date_only:
+        candidates.update((r.id, r) for r in index.by_label.get(period.label, []))
+    return sorted((r for r in candidates.values() if _in(r, occ)), key=lambda r: (r.date or dt.date.min, r.id))
+
+
 def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
     as_of = ctx.as_of
     assert rule.evidence is not None
-    records = ctx.records_of(rule.evidence)
     where = rule.raw.get("where") or {}
     warn = parse_duration(rule.raw.get("warn", DEFAULT_WARN))
     occurrences, every_past = _occurrences(rule, cp, ctx)
@@ -143,8 +194,9 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
     outcomes: list[tuple[str, str]] = []
     used: list[Evidence] = []
     what = ctx.type_title(rule.evidence)
+    index = ctx.type_index(rule.evidence)
     for occ in past + upcoming:
-        inside = [r for r in records if _in(r, occ)]
+        inside = _records_in(index, occ)
         matching = [r for r in inside if not unmet_conditions(r.data, where, ctx.manual)]
         label, due = occ.period.label, occ.period.due
         is_late = occ in past and due < as_of
@@ -163,13 +215,9 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
             used += inside
         else:
             have = f"{len(inside)} of {rule.count}" if inside else "no"
-            older = [
-                r
-                for r in records
-                if r.date is not None and r.date < occ.period.start and not unmet_conditions(r.data, where, ctx.manual)
-            ]
-            if older and not every_past and not inside:
-                newest = older[-1]
+            before = index.in_window(dt.date(1, 1, 1), occ.period.start - dt.timedelta(days=1))
+            newest = next((r for r in reversed(before) if not unmet_conditions(r.data, where, ctx.manual)), None)
+            if newest is not None and not every_past and not inside:
                 status = "stale"
                 reason = f"newest {what} is {newest.id} of {newest.date}; none for {label}, due {due}"
                 used.append(newest)
@@ -181,7 +229,8 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
 
     rows = rule.raw.get("rows")
     if rows:
-        row_outcome = _rows_rule(rows, [r for r in records if any(_in(r, o) for o in past + upcoming)], ctx)
+        looked_at = {r.id: r for o in past + upcoming for r in _records_in(index, o)}
+        row_outcome = _rows_rule(rows, sorted(looked_at.values(), key=lambda r: (r.date or dt.date.min, r.id)), ctx)
         if row_outcome is not None:
             outcomes.append(row_outcome)
     if not outcomes:
