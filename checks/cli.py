@@ -193,6 +193,11 @@ class InvalidManual(Exception):
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
+    elif output.is_dir():
+        raise UsageError(f"{output} is a folder; give a file name")
+    elif output.exists() and not output.is_file():  # /dev/null, a pipe: write, never replace
+        with output.open("w", encoding="utf-8") as handle:
+            handle.write(text)
     else:
         replace(output.resolve(), text)
 
@@ -312,7 +317,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     summary = markdown_summary(changes, args.base)
     sys.stdout.write(summary)
     if args.output:
-        replace(args.output.resolve(), summary)
+        _emit(summary, args.output)
     return EXIT_FINDINGS if any(c.problems for c in changes) else EXIT_OK
 
 

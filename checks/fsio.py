@@ -23,7 +23,9 @@ def write_new(path: Path, text: str) -> None:
 
 
 def replace(path: Path, text: str) -> None:
-    """Atomically replace the contents of an existing file."""
+    """Atomically replace the contents of a regular file (or create it)."""
+    if path.exists() and not path.is_file():
+        raise IsADirectoryError(f"{path} is not a regular file")
     tmp = _temp_file(path, text)
     try:
         os.replace(tmp, path)

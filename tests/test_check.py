@@ -386,3 +386,14 @@ def test_annual_plan_custom_check(minimal: Path) -> None:
         "fail",
         "no approved, effective quality plan for 2026 (plans for 2026: none)",
     )
+
+
+def test_output_to_a_device_or_a_folder(minimal: Path, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    devnull = Path(os.devnull)
+    assert run_qms("--root", minimal, "check", "--as-of", "2025-12-31", "--output", devnull).returncode == 0
+    assert stat.S_ISCHR(devnull.stat().st_mode)  # written to, never replaced by a file
+    folder = run_qms("--root", minimal, "check", "--as-of", "2025-12-31", "--output", tmp_path)
+    assert folder.returncode == 2 and "is a folder" in folder.stderr and "Traceback" not in folder.stderr
