@@ -94,7 +94,9 @@ def _typed(frame: pd.DataFrame, columns: tuple[DataColumn, ...], rel: str) -> pd
         if column.name not in frame.columns:
             out[column.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
             continue
-        raw = frame[column.name].str.strip() if len(frame) else frame[column.name]
+        raw = frame[column.name]
+        if column.type != "string" and len(frame):  # spaces around numbers and dates from Excel
+            raw = raw.str.strip()
         empty = raw.isna() | (raw == "")
         if column.required and empty.any():
             row = int(empty.to_numpy().argmax()) + 2

@@ -134,9 +134,7 @@ def evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoin
 def _suspect(cp: Checkpoint, ctx: Context) -> tuple[str, ...]:
     """Records that satisfy this checkpoint but were confirmed against other content."""
     stamp = fingerprint(cp, ctx.manual)
-    return tuple(
-        sorted(r.id for r in ctx.satisfying(cp.id) if (r.data.get("confirmed") or {}).get(cp.id) != stamp)
-    )
+    return tuple(sorted(r.id for r in ctx.satisfying(cp.id) if (r.data.get("confirmed") or {}).get(cp.id) != stamp))
 
 
 def _real_outcome(cp: Checkpoint, ctx: Context) -> Outcome:

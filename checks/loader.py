@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _BaseLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64  # no manual needs more; deeper values would only strain the recursion below
 SOURCE_SUFFIXES = (".md", ".yaml", ".yml")
 FENCE = re.compile(r"^---[ \t]*$")
 _KEY_LINE = re.compile(r"^(id|kind)\s*:")
@@ -118,12 +119,85 @@ def split_front_matter(text: str) -> tuple[str | None, str, int] | int:
     return 1
 
 
-def parse_yaml(text: str, rel: str, first_line: int) -> tuple[Any, dict[FieldPath, int], list[Issue]]:
-    """Parse one YAML document, keeping the line of every key and item.
+class _NeedsDetail(Exception):
+    """The quick parse met something to report: parse again, node by node."""
+
+
+class _QuickLoader(_Loader):
+    """Builds the data straight away and stops at anything `parse_yaml` must report
+    (duplicate or non-string keys, aliases), so that only those files pay for a
+    second, detailed parse."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            raise _NeedsDetail()  # an alias
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        keys = set()
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise _NeedsDetail()
+            if key_node.value in keys:
+                raise _NeedsDetail()
+            keys.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+
+class LazyLines(Mapping[FieldPath, int]):
+    """The line of every key and item of a YAML text, worked out only when a message
+    needs one (most files never have a problem)."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self._text, self._first_line = text, first_line
+        self._lines: dict[FieldPath, int] | None = None
+
+    def _map(self) -> dict[FieldPath, int]:
+        if self._lines is None:
+            _, self._lines, _ = _detailed_parse(self._text, "", self._first_line)
+        return self._lines
+
+    def __getitem__(self, key: FieldPath) -> int:
+        return self._map()[key]
+
+    def __iter__(self) -> Iterator[FieldPath]:
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+
+def parse_yaml(text: str, rel: str, first_line: int) -> tuple[Any, Mapping[FieldPath, int], list[Issue]]:
+    """Parse one YAML document; lines of keys and items come with it (lazily).
 
     `first_line` is the file line of the YAML's first line. Duplicate keys are
     errors: YAML's last-one-wins would silently drop a value.
     """
+    loader = _QuickLoader(text)
+    try:
+        data = loader.get_single_data()
+        if _depth(data) > MAX_DEPTH:
+            raise _NeedsDetail()
+        return data, LazyLines(text, first_line), []
+    except (_NeedsDetail, yaml.YAMLError, RecursionError):
+        pass  # parse again, node by node, for the exact messages
+    finally:
+        loader.dispose()
+    return _detailed_parse(text, rel, first_line)
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and mappings nest (without recursion: the data may be very deep)."""
+    deepest, stack = 0, [(data, 0)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, (list, dict)):
+            deepest = max(deepest, level + 1)
+            stack.extend((v, level + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+def _detailed_parse(text: str, rel: str, first_line: int) -> tuple[Any, dict[FieldPath, int], list[Issue]]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -164,6 +238,12 @@ def _walk(
     seen_nodes: set[int] | None = None,
 ) -> None:
     lines[path] = node.start_mark.line + offset
+    if len(path) > MAX_DEPTH:
+        if not any(i.message.startswith("nested more than") for i in issues):
+            issues.append(
+                Issue(rel, lines[path], format_field(path[:3]) + "...", f"nested more than {MAX_DEPTH} levels deep")
+            )
+        return
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         # An alias gives back the same node: refused, since aliases can nest into
         # exponentially large (or circular) values.

@@ -7,6 +7,7 @@ reads files or knows about MkDocs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ class Source:
     path: Path  # absolute
     rel: str  # relative to the manual root, posix style, used in messages
     body: str | None = None
-    lines: dict[FieldPath, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[FieldPath, int] = field(default_factory=dict, compare=False, repr=False)
     body_line: int = 1  # file line on which the body starts
 
     def line_of(self, path: FieldPath = ()) -> int | None:

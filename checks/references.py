@@ -41,11 +41,8 @@ def sha256_of(path: Path) -> str:
 
 
 def is_inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder.resolve())
-        return True
-    except ValueError:
-        return False
+    """Whether a resolved path lies in a (resolved) folder."""
+    return path.is_relative_to(folder)
 
 
 def check_manual(manual: Manual) -> Iterator[Issue]:
@@ -234,16 +231,17 @@ def _evidence(manual: Manual) -> Iterator[Issue]:
             if cp_id not in record.satisfies:
                 yield record.source.issue(("confirmed", cp_id), f"confirms '{cp_id}', which is not in satisfies")
         for index, att in enumerate(record.attachments):
-            yield from _file(record, ("attachments", index, "path"), att.path, evidence_dir)
-            if _usable(record, att.path, evidence_dir):
+            problems = list(_file(record, ("attachments", index, "path"), att.path, evidence_dir, att.resolved))
+            yield from problems
+            if not problems:
                 actual = sha256_of(att.resolved)
                 if actual != att.sha256:
                     yield record.source.issue(
                         ("attachments", index, "sha256"),
                         f"digest mismatch for {att.path}: the file's sha256 is {actual}",
                     )
-        for index, written in enumerate(record.data.get("data", [])):
-            yield from _file(record, ("data", index), written, evidence_dir)
+        for index, (written, resolved) in enumerate(zip(record.data.get("data", []), record.data_files, strict=True)):
+            yield from _file(record, ("data", index), written, evidence_dir, resolved)
             if Path(written).suffix.lower() not in DATA_SUFFIXES:
                 yield record.source.issue(("data", index), f"data file must be .csv or .xlsx, not '{written}'")
         etype = manual.evidence_types.get(record.type)
@@ -251,16 +249,11 @@ def _evidence(manual: Manual) -> Iterator[Issue]:
             yield record.source.issue(("data",), f"evidence type '{etype.id}' declares no data_columns for data files")
 
 
-def _usable(record: Evidence, written: str, evidence_dir: Path) -> bool:
-    return not any(True for _ in _file(record, (), written, evidence_dir))
-
-
-def _file(record: Evidence, field: FieldPath, written: str, evidence_dir: Path) -> Iterator[Issue]:
+def _file(record: Evidence, field: FieldPath, written: str, evidence_dir: Path, resolved: Path) -> Iterator[Issue]:
     if Path(written).is_absolute() or written.startswith("\\"):
         yield record.source.issue(field, f"'{written}' must be a path relative to the record, not absolute")
         return
     unresolved = record.source.path.parent / written
-    resolved = unresolved.resolve()
     if not is_inside(resolved, evidence_dir):
         yield record.source.issue(field, f"'{written}' points outside evidence/")
     elif unresolved.is_symlink():
