@@ -95,8 +95,6 @@ def _typed(frame: pd.DataFrame, columns: tuple[DataColumn, ...], rel: str) -> pd
             out[column.name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
             continue
         raw = frame[column.name]
-        if column.type != "string" and len(frame):  # spaces around numbers and dates from Excel
-            raw = raw.str.strip()
         empty = raw.isna() | (raw == "")
         if column.required and empty.any():
             row = int(empty.to_numpy().argmax()) + 2
@@ -106,6 +104,17 @@ def _typed(frame: pd.DataFrame, columns: tuple[DataColumn, ...], rel: str) -> pd
 
 
 def _convert(values: pd.Series, column: DataColumn, rel: str) -> pd.Series:
+    """The column in its declared type; cells padded with spaces (as Excel exports some)
+    are tried again stripped before a value counts as bad."""
+    try:
+        return _convert_as_is(values, column, rel)
+    except DataError:
+        if column.type == "string":
+            raise
+        return _convert_as_is(values.str.strip(), column, rel)
+
+
+def _convert_as_is(values: pd.Series, column: DataColumn, rel: str) -> pd.Series:
     present = values.notna()
     match column.type:
         case "string":

@@ -41,16 +41,16 @@ class GitInfo:
             log = _git(root, "log", "--format=%x00%H", "--name-only", "--no-renames", "--", ".")
         except (OSError, subprocess.CalledProcessError):
             return cls()
+        # git names files from the top of the checkout; the manual may sit in a folder of it.
+        inside = root.resolve().relative_to(Path(top).resolve()).as_posix()
+        prefix = "" if inside == "." else inside + "/"
         commits: dict[str, str] = {}
-        prefix = Path(top).resolve()
         current = ""
         for line in log.splitlines():
             if line.startswith("\x00"):
                 current = line[1:]
-            elif line:
-                path = (prefix / line).resolve()
-                key = _rel(path, root)
-                commits.setdefault(key, current)  # newest first: keep the first seen
+            elif line.startswith(prefix):
+                commits.setdefault(line[len(prefix) :], current)  # newest first: keep the first seen
         return cls(head, commits)
 
 
@@ -61,8 +61,9 @@ def _git(root: Path, *args: str) -> str:
 
 
 def _rel(path: Path, root: Path) -> str:
+    """A resolved path relative to the (resolved) manual root."""
     try:
-        return path.relative_to(root.resolve()).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -220,8 +221,7 @@ def _waiver_ref(waiver: Waiver) -> WaiverRef:
 
 def _evidence_ref(record_id: str, manual: Manual, git: GitInfo) -> EvidenceRef:
     record = manual.evidence[record_id]
-    root = manual.root
-    files = [(_rel(a.resolved, root), a.sha256) for a in record.attachments]
+    files = [(_rel(a.resolved, manual.root), a.sha256) for a in record.attachments]
     return EvidenceRef(
         id=record.id,
         path=record.source.rel,
