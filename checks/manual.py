@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-
 from .build import build
 from .loader import RawDocument, iter_source_files, load_file
 from .model import Issue, Manual
 from .references import check_manual
-from .schema import check_type_fields, evidence_schema, load_schema, validate_document, validator_for
+from .schema import DocumentValidator, check_type_fields, evidence_schema, load_schema, validate_document, validator_for
 
 
 @dataclass
@@ -53,7 +51,7 @@ def load_manual(root: Path) -> LoadedManual:
     documents = _unique(documents, issues)
     # Evidence types first: a record's schema depends on its type's fields.
     ordered = sorted(documents, key=lambda d: d.data.get("kind") == "evidence")
-    validators: dict[str, Draft202012Validator] = {}  # one per evidence type
+    validators: dict[str, DocumentValidator] = {}  # one per evidence type
     for doc in ordered:
         problems = _schema_issues(doc, manual, validators)
         issues.extend(problems)
@@ -90,7 +88,7 @@ def _unique(documents: list[RawDocument], issues: list[Issue]) -> list[RawDocume
     return kept
 
 
-def _schema_issues(doc: RawDocument, manual: Manual, validators: dict[str, Draft202012Validator]) -> list[Issue]:
+def _schema_issues(doc: RawDocument, manual: Manual, validators: dict[str, DocumentValidator]) -> list[Issue]:
     if doc.data.get("kind") != "evidence":
         return validate_document(doc)
     type_id = doc.data.get("type")

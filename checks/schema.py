@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import difflib
 import json
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -45,9 +47,114 @@ def _schema(name: str) -> dict[str, Any]:
     return json.loads(_text(name))
 
 
+class DocumentValidator:
+    """Validates documents against one schema: a compiled validator (fastjsonschema) says
+    quickly whether a document is valid; only invalid ones go through jsonschema, whose
+    errors make the messages. The quick path is used only when every keyword of the
+    schema means the same in draft 7 (what fastjsonschema implements) and in 2020-12."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.full = Draft202012Validator(schema, format_checker=_FORMATS)
+        self.quick = _compile(schema)
+
+    def is_valid(self, data: Any) -> bool:
+        if self.quick is not None:
+            try:
+                self.quick(data)
+                return True
+            except fastjsonschema.JsonSchemaException:
+                return False
+        return self.full.is_valid(data)
+
+
+_SAME_IN_DRAFT_7 = frozenset(
+    [
+        "$schema",
+        "$id",
+        "$comment",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "type",
+        "enum",
+        "const",
+        "properties",
+        "required",
+        "additionalProperties",
+        "patternProperties",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+        "items",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "contains",
+        "pattern",
+        "format",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+    ]
+)
+
+
+def _draft7_safe(schema: Any) -> bool:
+    if isinstance(schema, list):
+        return all(_draft7_safe(s) for s in schema)
+    if not isinstance(schema, dict):
+        return True
+    for key, value in schema.items():
+        if key not in _SAME_IN_DRAFT_7:
+            return False
+        if key in ("properties", "patternProperties"):
+            if not all(_draft7_safe(v) for v in value.values()):
+                return False
+        elif key == "items" and isinstance(value, list):
+            return False  # tuple items mean something else in 2020-12
+        elif (
+            isinstance(value, (dict, list))
+            and key not in ("enum", "const", "required", "examples", "default")
+            and not _draft7_safe(value)
+        ):
+            return False
+    return True
+
+
+def _valid_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+        return len(value) == 10
+    except ValueError:
+        return False
+
+
+def _compile(schema: dict[str, Any]) -> Any:
+    if not _draft7_safe(schema):
+        return None
+    quick = {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+    quick["$schema"] = "http://json-schema.org/draft-07/schema#"
+    try:
+        return fastjsonschema.compile(quick, formats={"date": _valid_date})
+    except Exception:  # any schema it cannot compile is simply validated the slow way
+        return None
+
+
 @cache
-def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(_schema(name), format_checker=_FORMATS)
+def _validator(name: str) -> DocumentValidator:
+    return DocumentValidator(_schema(name))
 
 
 def evidence_schema(type_id: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -80,12 +187,12 @@ def check_type_fields(fields: Any) -> str | None:
     return None
 
 
-def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
+def validator_for(schema: dict[str, Any]) -> DocumentValidator:
     """A validator for a schema made at run time (build it once, use it for many documents)."""
-    return Draft202012Validator(schema, format_checker=_FORMATS)
+    return DocumentValidator(schema)
 
 
-def validate_document(doc: RawDocument, schema: dict[str, Any] | Draft202012Validator | None = None) -> list[Issue]:
+def validate_document(doc: RawDocument, schema: dict[str, Any] | DocumentValidator | None = None) -> list[Issue]:
     """Every schema problem of one document, each with a field path and line."""
     data = to_json_compatible(doc.data)
     if schema is None:
@@ -95,14 +202,14 @@ def validate_document(doc: RawDocument, schema: dict[str, Any] | Draft202012Vali
             message = "missing field 'kind'" if kind is None else f"unknown kind '{kind}'{hint}"
             return [doc.source.issue(("kind",) if kind is not None else (), message)]
         validator = _validator(kind)
-    elif isinstance(schema, Draft202012Validator):
+    elif isinstance(schema, DocumentValidator):
         validator = schema
     else:
         validator = validator_for(schema)
-    if validator.is_valid(data):  # the common case, several times faster than collecting errors
+    if validator.is_valid(data):  # the common case, many times faster than collecting errors
         return []
     issues = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(validator.full.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         issues.extend(_issues_for(doc, error))
     return sorted(set(issues), key=lambda i: (i.line or 0, i.field, i.message))
 

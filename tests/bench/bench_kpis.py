@@ -45,8 +45,21 @@ def write_log(path: Path, rows: int, seed: int = 7) -> None:
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     manual = load_manual(REPO).manual
-    columns = tuple(c for c in manual.evidence_types["incident-log"].data_columns if c.name in {
-        "ticket_id", "project", "category", "priority", "opened_at", "first_contact_resolved", "status", "resolved_at"})
+    columns = tuple(
+        c
+        for c in manual.evidence_types["incident-log"].data_columns
+        if c.name
+        in {
+            "ticket_id",
+            "project",
+            "category",
+            "priority",
+            "opened_at",
+            "first_contact_resolved",
+            "status",
+            "resolved_at",
+        }
+    )
     kpis = [manual.kpis["first-contact-resolution-rate"], manual.kpis["mean-resolution-time"]]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "incidents.csv"

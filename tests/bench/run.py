@@ -1,0 +1,518 @@
+"""Benchmark: `qms check` and the site build on large synthetic manuals, against their targets.
+
+    .venv/bin/python tests/bench/run.py [--small] [--seed N] [--workdir DIR] [--profile DIR] [--no-git]
+
+Generates two manuals with tests/bench/synth.py and measures, on this machine:
+
+  (a) `qms check` on 2,000 checkpoints, 20,000 records and a 1,000,000-row incident log,
+      in-process (load_manual + evaluate) and through the real CLI, next to the floor:
+      only reading the same files and parsing their YAML (CSafeLoader) and CSVs (pandas);
+  (b) `mkdocs build` of a 1,000-object manual with the qms plugin, next to the same
+      docs_dir built without it, and the plugin's own time inside the build;
+  (c) the plugin's time when `mkdocs serve` rebuilds after one evidence record changed;
+  (d) the peak memory (max RSS) of each.
+
+Every measurement runs in a fresh subprocess (this script again, with --step), so the
+steps do not share caches or memory. --small runs everything at 1/10 scale in about a
+minute. --profile DIR also writes cProfile results (.prof, and the top functions as
+text) for the check and for the plugin's part of the build; profiled runs are extra
+runs, so the timings above them are not inflated. --workdir DIR keeps the generated
+manuals there and reuses them on the next run with the same sizes and seed. Each manual
+is a git checkout with one commit, as a real manual is (--no-git: plain folders).
+
+Not collected by pytest: timing tests are too noisy to gate anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import functools
+import hashlib
+import io
+import json
+import logging
+import os
+import platform
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+SYNTH = Path(__file__).resolve().parent / "synth.py"
+
+AS_OF = "2026-11-21"
+SERVE_URL = "http://127.0.0.1:8000/"
+FULL = {
+    "check": {"policies": 200, "checkpoints": 2000, "records": 20_000, "ticket_rows": 1_000_000},
+    "site": {"policies": 200, "checkpoints": 500, "records": 300, "ticket_rows": 1_000},
+}
+# The targets of issue 10.
+CHECK_VS_FLOOR = 1.5  # `qms check` within 1.5x of the parse floor
+PLUGIN_SHARE = 0.10  # the plugin's own time under 10% of the build
+REBUILD_PLUGIN = 0.3  # seconds of plugin time when serve rebuilds after one file changed
+TOP = 25  # functions listed per profile
+
+
+# --- the steps, each run in its own process ----------------------------------------------------
+
+
+def step_floor(root: Path) -> dict[str, Any]:
+    """The least any check must do: read every source file, parse its YAML, read the CSVs."""
+    import pandas as pd
+    import yaml
+
+    start = time.perf_counter()
+    files = rows = 0
+    for top in ("policy", "evidence"):
+        for path in (root / top).rglob("*"):
+            if path.suffix in (".md", ".yaml", ".yml"):
+                yaml.load(_front_matter(path), Loader=yaml.CSafeLoader)
+                files += 1
+            elif path.suffix == ".csv":
+                rows += len(pd.read_csv(path, dtype=str, keep_default_na=False))
+    return {"seconds": time.perf_counter() - start, "files": files, "rows": rows}
+
+
+def _front_matter(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".md":
+        return text
+    if not text.startswith("---\n"):
+        return ""
+    end = text.find("\n---\n", 4)
+    return text[4:end] if end >= 0 else ""
+
+
+def step_check(root: Path, profile: Path | None = None) -> dict[str, Any]:
+    """`qms check` in-process: load_manual + evaluate, as the CLI does before printing."""
+    from checks import load_manual
+    from checks.evaluate import evaluate
+
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
+    start = time.perf_counter()
+    loaded = load_manual(root)
+    loaded_at = time.perf_counter()
+    results = evaluate(loaded.manual, dt.date.fromisoformat(AS_OF))
+    end = time.perf_counter()
+    if profiler:
+        profiler.disable()
+        _save_profile(profiler, profile)
+    if not loaded.valid:
+        raise SystemExit(f"the synthetic manual is invalid: {loaded.errors[:3]}")
+    return {
+        "seconds": end - start,
+        "load": loaded_at - start,
+        "evaluate": end - loaded_at,
+        "counts": results.counts(),
+    }
+
+
+def step_cli(root: Path) -> dict[str, Any]:
+    """The real command in a subprocess, its peak memory read from RUSAGE_CHILDREN."""
+    # A real file, not /dev/null: before commit 9614638 the CLI replaced its output by a
+    # rename, which, run as root, turned /dev/null into a regular file.
+    output = root / "results.json"
+    command = [sys.executable, "-m", "checks.cli", "--root", str(root), "check", "--as-of", AS_OF]
+    command += ["--format", "json", "--output", str(output)]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):  # 1 = findings, still a complete run
+        raise SystemExit(f"qms check exited {done.returncode}:\n{done.stderr[-2000:]}")
+    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    output.unlink()
+    return {"seconds": seconds, "exit": done.returncode, "maxrss_kb": maxrss}
+
+
+def step_build(root: Path, config_file: str = "mkdocs.yml", profile: Path | None = None) -> dict[str, Any]:
+    """`mkdocs build` in-process, with the plugin's event methods timed."""
+    timer = PluginTimer(profile=profile is not None).install()
+    with WarningCounter() as warnings:
+        config = _load_config(root / config_file, root / f"site-{Path(config_file).stem}")
+        seconds = _timed_build(config)
+    if timer.profiler and profile:
+        _save_profile(timer.profiler, profile)
+    return {
+        "seconds": seconds,
+        "plugin": timer.total,
+        "events": timer.seconds,
+        "pages": sum(1 for _ in Path(config.site_dir).rglob("*.html")),
+        "warnings": warnings.count,
+    }
+
+
+def step_serve(root: Path) -> dict[str, Any]:
+    """What `mkdocs serve` does when one evidence record changes: build, then rebuild with a
+    configuration loaded afresh (serve's builder calls load_config again for every rebuild;
+    MkDocs reuses a plugin instance across rebuilds only if it defines on_startup/on_shutdown)."""
+    timer = PluginTimer().install()
+    site_dir = Path(tempfile.mkdtemp(prefix="mkdocs_", dir=root))  # serve builds into a temp dir
+    record = min(p for p in (root / "evidence").rglob("*.md") if "incident-log" not in p.parts)  # a plain record
+    original = record.read_bytes()
+    try:
+        with WarningCounter() as warnings:
+            config = _load_config(root / "mkdocs.yml", site_dir)
+            config.plugins.on_startup(command="serve", dirty=False)
+            first_plugin = config.plugins["qms"]
+            first = _timed_build(config, serve_url=SERVE_URL)
+            first_plugin_time = timer.reset()
+
+            record.write_bytes(original + "\n编辑后重建（基准测试）。\n".encode())
+            config = _load_config(root / "mkdocs.yml", site_dir)
+            rebuild = _timed_build(config, serve_url=SERVE_URL)
+            reused = config.plugins["qms"] is first_plugin
+    finally:
+        record.write_bytes(original)
+        shutil.rmtree(site_dir, ignore_errors=True)
+    return {
+        "seconds": rebuild,
+        "first": first,
+        "first_plugin": first_plugin_time,
+        "plugin": timer.total,
+        "events": timer.seconds,
+        "reused_instance": reused,
+        "changed": record.relative_to(root).as_posix(),
+        "warnings": warnings.count,
+    }
+
+
+STEPS: dict[str, Callable[..., dict[str, Any]]] = {
+    "floor": step_floor,
+    "check": step_check,
+    "cli": step_cli,
+    "build": step_build,
+    "build-plain": lambda root: step_build(root, "mkdocs-plain.yml"),
+    "serve": step_serve,
+}
+
+
+# --- helpers of the build steps ---------------------------------------------------------------
+
+
+class PluginTimer:
+    """Times (and optionally profiles) every on_* event method of the qms plugin.
+
+    MkDocs binds a plugin's event methods when the configuration is loaded, so the
+    methods are wrapped on the class, before load_config; that also covers the fresh
+    instance a rebuild gets. The time summed is the plugin's own: the pages it generates
+    are rendered by MkDocs afterwards, outside its events.
+    """
+
+    def __init__(self, profile: bool = False) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.profiler = cProfile.Profile() if profile else None
+
+    def install(self) -> PluginTimer:
+        from site_plugins.plugin import QualityManualPlugin
+
+        for name, method in list(vars(QualityManualPlugin).items()):
+            if name.startswith("on_") and callable(method):
+                setattr(QualityManualPlugin, name, self._wrap(name, method))
+        return self
+
+    def _wrap(self, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)  # keeps mkdocs_priority from @event_priority
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if self.profiler:
+                self.profiler.enable()
+            start = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - start
+                if self.profiler:
+                    self.profiler.disable()
+
+        return timed
+
+    @property
+    def total(self) -> float:
+        return sum(self.seconds.values())
+
+    def reset(self) -> float:
+        total = self.total
+        self.seconds = defaultdict(float)
+        return total
+
+
+class WarningCounter(logging.Handler):
+    """Counts MkDocs' warnings (what `--strict` would fail on)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+    def __enter__(self) -> WarningCounter:
+        logging.getLogger("mkdocs").addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("mkdocs").removeHandler(self)
+
+
+def _load_config(config_file: Path, site_dir: Path) -> Any:
+    from mkdocs.config import load_config
+
+    return load_config(config_file=str(config_file), site_dir=str(site_dir))
+
+
+def _timed_build(config: Any, serve_url: str | None = None) -> float:
+    from mkdocs.commands.build import build
+
+    start = time.perf_counter()
+    build(config, serve_url=serve_url)
+    return time.perf_counter() - start
+
+
+def _save_profile(profiler: cProfile.Profile, path: Path) -> None:
+    """The raw profile, and the top functions by cumulative and by own time as text."""
+    profiler.dump_stats(path)
+    out = io.StringIO()
+    for order in ("cumulative", "tottime"):
+        out.write(f"=== top {TOP} by {order}\n")
+        stats = pstats.Stats(str(path), stream=out)
+        stats.strip_dirs().sort_stats(order).print_stats(TOP)
+    path.with_suffix(".txt").write_text(out.getvalue(), encoding="utf-8")
+
+
+def run_step(argv: list[str]) -> None:
+    """Entry point of a child process: run one step, print its result as JSON."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--step", choices=STEPS, required=True)
+    parser.add_argument("--root", type=Path, required=True)
+    parser.add_argument("--profile", type=Path)
+    args = parser.parse_args(argv)
+    os.environ["QMS_AS_OF"] = AS_OF  # the plugin's evaluation date
+    kwargs = {"profile": args.profile} if args.profile else {}
+    result = STEPS[args.step](args.root, **kwargs)
+    result.setdefault("maxrss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    print(json.dumps(result))
+
+
+# --- the parent: generate, run the steps, print the table -----------------------------------------
+
+
+def measure(step: str, root: Path, profile: Path | None = None) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--step", step, "--root", str(root)]
+    if profile:
+        command += ["--profile", str(profile)]
+    print(f"  {step}{' (profiled)' if profile else ''} ...", file=sys.stderr, flush=True)
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"step {step} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def prepare(workdir: Path, name: str, sizes: dict[str, int], seed: int, git: bool) -> Path:
+    """Generate a manual into workdir/name, unless the same one is there already."""
+    root = workdir / name
+    stamp = root / "synth.json"
+    wanted = json.dumps({**sizes, "seed": seed}, sort_keys=True)
+    if not (stamp.is_file() and stamp.read_text() == wanted):
+        shutil.rmtree(root, ignore_errors=True)
+        print(f"generating the {name} manual {sizes} ...", file=sys.stderr, flush=True)
+        # In a child process: this one must stay small, since on Linux a child's ru_maxrss
+        # starts from the memory of the process that spawned it.
+        options = [f"--{key.replace('_', '-')}={value}" for key, value in sizes.items()]
+        subprocess.run([sys.executable, str(SYNTH), str(root), f"--seed={seed}", *options], check=True)
+        # The same docs_dir without the qms plugin: the baseline of (b).
+        plain = (root / "mkdocs.yml").read_text(encoding="utf-8").replace("  - qms\n", "")
+        (root / "mkdocs-plain.yml").write_text(plain, encoding="utf-8")
+        stamp.write_text(wanted)
+    if git and not (root / ".git").is_dir():
+        commit_all(root)
+    elif not git:
+        shutil.rmtree(root / ".git", ignore_errors=True)
+    return root
+
+
+def commit_all(root: Path) -> None:
+    """Make the manual a git checkout with one commit, as a real one is: `qms check` reads
+    each record's last commit, and the plugin reads every policy's history."""
+    print(f"committing the {root.name} manual to git ...", file=sys.stderr, flush=True)
+    (root / ".gitignore").write_text("/site-*/\n/results.json\n", encoding="utf-8")
+    when = "2026-11-20T12:00:00+08:00"
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    for command in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "synthetic manual"]):
+        subprocess.run(["git", "-C", str(root), *command], check=True, env=env)
+
+
+def code_version() -> str:
+    """The commit measured, and a digest of checks/ and site_plugins/ as they are on disk."""
+    digest = hashlib.sha256()
+    for path in sorted([*REPO.glob("checks/**/*.py"), *REPO.glob("site_plugins/**/*.py")]):
+        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    git = ["git", "-C", str(REPO)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    status = subprocess.run([*git, "status", "--porcelain", "--", "checks", "site_plugins"], capture_output=True)
+    dirty = " + uncommitted changes" if status.stdout.strip() else ""
+    return f"{head or 'no commit'}{dirty}, code digest {digest.hexdigest()[:12]}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true", help="1/10 of the sizes, to try it out")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workdir", type=Path, help="keep the generated manuals here (default: a temp dir)")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="also profile the check and the plugin")
+    parser.add_argument("--no-git", dest="git", action="store_false", help="do not make the manuals git checkouts")
+    args = parser.parse_args()
+    scale = 10 if args.small else 1
+    sizes = {name: {k: max(v // scale, 10) for k, v in s.items()} for name, s in FULL.items()}
+
+    temp = None if args.workdir else tempfile.TemporaryDirectory(prefix="qms-bench-")
+    workdir = args.workdir or Path(temp.name)  # type: ignore[union-attr]
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        started, code = time.perf_counter(), code_version()
+        check_root = prepare(workdir, "check", sizes["check"], args.seed, args.git)
+        site_root = prepare(workdir, "site", sizes["site"], args.seed, args.git)
+        print("measuring ...", file=sys.stderr, flush=True)
+        found = {
+            "floor": measure("floor", check_root),
+            "check": measure("check", check_root),
+            "cli": measure("cli", check_root),
+            "build-plain": measure("build-plain", site_root),
+            "build": measure("build", site_root),
+            "serve": measure("serve", site_root),
+        }
+        if args.profile:
+            args.profile.mkdir(parents=True, exist_ok=True)
+            measure("check", check_root, args.profile.resolve() / "check.prof")
+            measure("build", site_root, args.profile.resolve() / "plugin.prof")
+        print_report(found, sizes, args, check_root, time.perf_counter() - started, code)
+    finally:
+        if temp is not None:
+            temp.cleanup()
+
+
+def print_report(
+    found: dict[str, dict[str, Any]],
+    sizes: dict[str, dict[str, int]],
+    args: argparse.Namespace,
+    check_root: Path,
+    took: float,
+    code: str,
+) -> None:
+    c, s = sizes["check"], sizes["site"]
+    csv_mb = sum(p.stat().st_size for p in (check_root / "evidence").rglob("*.csv")) / 1e6
+    floor, check, cli = found["floor"], found["check"], found["cli"]
+    plain, build, serve = found["build-plain"], found["build"], found["serve"]
+    scale = "1/10 scale (--small)" if args.small else "full scale"
+    git = "git checkouts" if args.git else "not in git"
+    print(f"\nquality-manual benchmark, {scale}, seed {args.seed}, manuals {git}:", end=" ")
+    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
+    print(f"code measured: {code}")
+    print(
+        f"(a) check manual: {c['policies']:,} policies, {c['checkpoints']:,} checkpoints, {c['records']:,} records,"
+        f" {c['ticket_rows']:,}-row incident log ({csv_mb:.0f} MB of CSV), as of {AS_OF}"
+    )
+    print(
+        f"(b) site manual: {s['policies']:,} policies + {s['checkpoints']:,} checkpoints + {s['records']:,} records"
+        f" = {s['policies'] + s['checkpoints'] + s['records']:,} objects"
+    )
+    rows = [
+        ("(a) parse floor: read + YAML + read_csv", floor["seconds"], floor["maxrss_kb"], "", ""),
+        (
+            f"    qms check in-process (load {check['load']:.1f} s + evaluate {check['evaluate']:.1f} s)",
+            check["seconds"],
+            check["maxrss_kb"],
+            f"<= {CHECK_VS_FLOOR}x floor",
+            _verdict(check["seconds"] / floor["seconds"], CHECK_VS_FLOOR, "x"),
+        ),
+        (
+            "    qms check CLI (--format json)",
+            cli["seconds"],
+            cli["maxrss_kb"],
+            f"<= {CHECK_VS_FLOOR}x floor",
+            _verdict(cli["seconds"] / floor["seconds"], CHECK_VS_FLOOR, "x"),
+        ),
+        (f"(b) mkdocs build without plugin ({plain['pages']:,} pages)", plain["seconds"], plain["maxrss_kb"], "", ""),
+        (
+            f"    mkdocs build with plugin ({build['pages']:,} pages)",
+            build["seconds"],
+            build["maxrss_kb"],
+            "",
+            f"{build['seconds'] / plain['seconds']:.2f}x without",
+        ),
+        (
+            "    the plugin's own time in that build",
+            build["plugin"],
+            None,
+            f"< {PLUGIN_SHARE:.0%} of build",
+            _verdict(build["plugin"] / build["seconds"], PLUGIN_SHARE, "%"),
+        ),
+        (
+            f"(c) serve rebuild after 1 record changed (first build {serve['first']:.1f} s)",
+            serve["seconds"],
+            serve["maxrss_kb"],
+            "",
+            "",
+        ),
+        (
+            "    the plugin's own time in that rebuild",
+            serve["plugin"],
+            None,
+            f"< {REBUILD_PLUGIN} s",
+            _verdict(serve["plugin"], REBUILD_PLUGIN, "s"),
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'what':<{width}}  {'time':>8}  {'peak RSS':>9}  {'target':<17}  result")
+    for what, seconds, rss, target, result in rows:
+        memory = f"{rss / 1024:,.0f} MB" if rss else ""
+        print(f"{what:<{width}}  {seconds:>6.2f} s  {memory:>9}  {target:<17}  {result}")
+    print(f"\nplugin time by event, build:   {_events(build['events'])}")
+    print(f"plugin time by event, rebuild: {_events(serve['events'])}")
+    print(
+        f"rebuild: {serve['changed']} edited; the rebuild got "
+        f"{'the same' if serve['reused_instance'] else 'a new'} plugin instance"
+        f" (first build's plugin time {serve['first_plugin']:.2f} s)"
+    )
+    print(
+        f"check result: {_counts(check['counts'])}; CLI exit {cli['exit']}; "
+        f"mkdocs warnings: {build['warnings']} with plugin, {plain['warnings']} without"
+    )
+    print(f"floor: {floor['files']:,} YAML/Markdown files, {floor['rows']:,} CSV rows")
+    if args.profile:
+        print(f"profiles: {args.profile}/check.prof (.txt) and {args.profile}/plugin.prof (.txt)")
+    print(f"whole run: {took:.0f} s")
+    if code_version() != code:
+        print("WARNING: checks/ or site_plugins/ changed during the run; the figures mix versions of the code")
+
+
+def _verdict(value: float, limit: float, unit: str) -> str:
+    shown = {"x": f"{value:.2f}x", "%": f"{value:.1%}", "s": f"{value:.2f} s"}[unit]
+    return f"{shown}  {'ok' if value <= limit else 'MISSED'}"
+
+
+def _events(seconds: dict[str, float]) -> str:
+    return ", ".join(f"{name} {t:.2f} s" for name, t in sorted(seconds.items(), key=lambda kv: -kv[1]))
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+
+
+if __name__ == "__main__":
+    if "--step" in sys.argv:
+        run_step(sys.argv[1:])
+    else:
+        main()
