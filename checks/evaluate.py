@@ -123,7 +123,7 @@ def evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoin
         path=cp.source.rel,
         line=cp.source.line_of(("id",)),
         periods=outcome.periods,
-        evidence=tuple(_evidence_ref(rid, ctx.manual, git) for rid in outcome.records if rid in ctx.manual.evidence),
+        evidence=tuple(_evidence_ref(rid, ctx, git) for rid in outcome.records if rid in ctx.manual.evidence),
         remedy=cp.remedy if failing or status == "due-soon" else None,
         waiver=_waiver_ref(waiver) if waiver is not None else None,
         real_status=real,
@@ -219,10 +219,15 @@ def _waiver_ref(waiver: Waiver) -> WaiverRef:
     return WaiverRef(waiver.id, waiver.reason, waiver.approved_by, waiver.granted, waiver.expires, waiver.source.rel)
 
 
-def _evidence_ref(record_id: str, manual: Manual, git: GitInfo) -> EvidenceRef:
+def _evidence_ref(record_id: str, ctx: Context, git: GitInfo) -> EvidenceRef:
+    """The reference to one record, made once per evaluation however many results use it."""
+    cached = ctx.refs.get(record_id)
+    if cached is not None:
+        return cached
+    manual = ctx.manual
     record = manual.evidence[record_id]
     files = [(_rel(a.resolved, manual.root), a.sha256) for a in record.attachments]
-    return EvidenceRef(
+    ref = ctx.refs[record_id] = EvidenceRef(
         id=record.id,
         path=record.source.rel,
         date=record.date,
@@ -230,6 +235,7 @@ def _evidence_ref(record_id: str, manual: Manual, git: GitInfo) -> EvidenceRef:
         commit=git.commits.get(record.source.rel),
         attachments=tuple(files),
     )
+    return ref
 
 
 def compliance_trend(

@@ -81,7 +81,12 @@ def source_frame(kpi: Kpi, ctx: Context) -> pd.DataFrame:
             frames.append(ctx.data.table(path, etype.data_columns, rel))
     if not frames:
         return pd.DataFrame(columns=[c.name for c in etype.data_columns])
-    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    # Sorted by its first date column, periods of that column are slices (see _within).
+    dated = [c.name for c in etype.data_columns if c.type in ("date", "datetime")]
+    if dated and not frame[dated[0]].is_monotonic_increasing and frame[dated[0]].notna().all():
+        frame = frame.sort_values(dated[0], kind="stable", ignore_index=True)
+    return frame
 
 
 def kpi_periods(kpi: Kpi, as_of: dt.date, since: dt.date | None = None, years: int = 2) -> list[Period]:
@@ -201,6 +206,8 @@ def kpi_documents(ctx: Context) -> list[dict[str, Any]]:
 def _within(frame: pd.DataFrame, column: str, period: Period) -> pd.DataFrame:
     stamps = frame[column]
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    if stamps.is_monotonic_increasing:  # the source is sorted by its first date column: slice, don't copy
+        return frame.iloc[stamps.searchsorted(start) : stamps.searchsorted(end)]
     return frame[(stamps >= start) & (stamps < end)]
 
 

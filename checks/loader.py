@@ -24,6 +24,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64  # no manual needs more; deeper values would only strain the recursion below
+_DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}", re.M)
 SOURCE_SUFFIXES = (".md", ".yaml", ".yml")
 FENCE = re.compile(r"^---[ \t]*$")
 _KEY_LINE = re.compile(r"^(id|kind)\s*:")
@@ -125,13 +126,8 @@ class _NeedsDetail(Exception):
 
 class _QuickLoader(_Loader):
     """Builds the data straight away and stops at anything `parse_yaml` must report
-    (duplicate or non-string keys, aliases), so that only those files pay for a
-    second, detailed parse."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            raise _NeedsDetail()  # an alias
-        return super().construct_object(node, deep)
+    (duplicate or non-string keys), so that only those files pay for a second,
+    detailed parse. Texts that may hold anchors or deep nesting never come here."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
         keys = set()
@@ -158,7 +154,18 @@ class LazyLines(Mapping[FieldPath, int]):
         return self._lines
 
     def __getitem__(self, key: FieldPath) -> int:
+        if len(key) == 1 and self._lines is None:  # a top-level key: a scan of the text will do
+            match = re.search(rf"^{re.escape(str(key[0]))}[ \t]*:", self._text, re.M)
+            if match is not None:
+                return self._text.count("\n", 0, match.start()) + self._first_line
         return self._map()[key]
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+            return True
+        except (KeyError, TypeError):
+            return False
 
     def __iter__(self) -> Iterator[FieldPath]:
         return iter(self._map())
@@ -173,28 +180,24 @@ def parse_yaml(text: str, rel: str, first_line: int) -> tuple[Any, Mapping[Field
     `first_line` is the file line of the YAML's first line. Duplicate keys are
     errors: YAML's last-one-wins would silently drop a value.
     """
-    loader = _QuickLoader(text)
-    try:
-        data = loader.get_single_data()
-        if _depth(data) > MAX_DEPTH:
-            raise _NeedsDetail()
-        return data, LazyLines(text, first_line), []
-    except (_NeedsDetail, yaml.YAMLError, RecursionError):
-        pass  # parse again, node by node, for the exact messages
-    finally:
-        loader.dispose()
+    if "&" not in text and not _maybe_deep(text):
+        loader = _QuickLoader(text)
+        try:
+            return loader.get_single_data(), LazyLines(text, first_line), []
+        except (_NeedsDetail, yaml.YAMLError, RecursionError):
+            pass  # parse again, node by node, for the exact messages
+        finally:
+            loader.dispose()
+    # Anchors (aliases), possibly deep nesting, or a problem: the detailed parse reports it.
     return _detailed_parse(text, rel, first_line)
 
 
-def _depth(data: Any) -> int:
-    """How deeply lists and mappings nest (without recursion: the data may be very deep)."""
-    deepest, stack = 0, [(data, 0)]
-    while stack:
-        value, level = stack.pop()
-        if isinstance(value, (list, dict)):
-            deepest = max(deepest, level + 1)
-            stack.extend((v, level + 1) for v in (value.values() if isinstance(value, dict) else value))
-    return deepest
+def _maybe_deep(text: str) -> bool:
+    """Whether values could nest more than MAX_DEPTH levels: each level needs a bracket
+    or at least one more space of indentation."""
+    if text.count("[") + text.count("{") >= MAX_DEPTH:
+        return True
+    return _DEEP_INDENT.search(text) is not None
 
 
 def _detailed_parse(text: str, rel: str, first_line: int) -> tuple[Any, dict[FieldPath, int], list[Issue]]:

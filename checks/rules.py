@@ -54,6 +54,7 @@ class Context:
     _types: dict[str, TypeIndex] | None = None
     _satisfying: dict[str, list[Evidence]] | None = None
     _records_start: tuple[dt.date | None] | None = None
+    refs: dict[str, Any] = field(default_factory=dict)  # evidence id -> its EvidenceRef in the results
 
     def _index(self) -> dict[str, TypeIndex]:
         if self._types is None:
