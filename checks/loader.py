@@ -27,6 +27,7 @@ MAX_DEPTH = 64  # no manual needs more; deeper values would only strain the recu
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}", re.M)
 SOURCE_SUFFIXES = (".md", ".yaml", ".yml")
 FENCE = re.compile(r"^---[ \t]*$")
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _KEY_LINE = re.compile(r"^(id|kind)\s*:")
 
 
@@ -103,7 +104,9 @@ def read_text(path: Path, rel: str) -> tuple[str | None, Issue | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, Issue(rel, line, "-", "file is not UTF-8 text (save it as UTF-8)")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, None
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int] | int:
@@ -111,13 +114,15 @@ def split_front_matter(text: str) -> tuple[str | None, str, int] | int:
 
     Front matter is None when the file does not start with a fence.
     """
-    lines = text.split("\n")
-    if not lines or not FENCE.match(lines[0]):
+    first_end = text.find("\n")
+    if not FENCE.match(text if first_end < 0 else text[:first_end]):
         return None, text, 1
-    for index in range(1, len(lines)):
-        if FENCE.match(lines[index]) or lines[index].rstrip() == "...":
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
-    return 1
+    closing = _CLOSING_FENCE.search(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
+        return 1
+    yaml_text = text[first_end + 1 : closing.start()].removesuffix("\n")
+    body = text[closing.end() + 1 :]
+    return yaml_text, body, text.count("\n", 0, closing.end()) + 2
 
 
 class _NeedsDetail(Exception):
