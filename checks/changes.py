@@ -178,12 +178,59 @@ class VersionChange:
     available: bool  # False when git holds no text of the previous version
 
 
-def version_history(root: Path, rel: str, current_text: str) -> list[VersionChange]:
+def git_history(root: Path, rels: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """For each file, its (commit, text) in every commit that touched it, newest first.
+
+    One `git log` and one `git cat-file --batch` for all the files, however many: a
+    site with hundreds of policies must not start a git process per file."""
+    try:
+        top = Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve()
+        log = _git(root, "log", "--format=%x00%H", "--name-only", "--no-renames", "--", *rels)
+    except GitError:
+        return {}
+    inside = root.resolve().relative_to(top).as_posix()
+    prefix = "" if inside == "." else inside + "/"
+    wanted = set(rels)
+    touched: dict[str, list[str]] = {}
+    commit = ""
+    for line in log.splitlines():
+        if line.startswith("\x00"):
+            commit = line[1:]
+        elif line.startswith(prefix) and line[len(prefix) :] in wanted:
+            touched.setdefault(line[len(prefix) :], []).append(commit)
+    requests = [(rel, c) for rel, commits in touched.items() for c in commits]
+    if not requests:
+        return {}
+    batch = "".join(f"{c}:{prefix}{rel}\n" for rel, c in requests).encode("utf-8")
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(top), "cat-file", "--batch"], input=batch, capture_output=True, timeout=300, check=True
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    history: dict[str, list[tuple[str, str]]] = {}
+    out, at = done.stdout, 0
+    for rel, c in requests:
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].split()
+        at = header_end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue  # deleted in that commit
+        size = int(header[2])
+        history.setdefault(rel, []).append((c, out[at : at + size].decode("utf-8", errors="replace")))
+        at += size + 1
+    return history
+
+
+def version_history(
+    root: Path, rel: str, current_text: str, history: list[tuple[str, str]] | None = None
+) -> list[VersionChange]:
     """Each version of a policy found in git history (and the working tree), newest first.
 
     A version's text is the last commit in which the front matter names it; a version
     whose text git never held (e.g. revisions made before the manual was kept here)
-    is reported as not available rather than guessed.
+    is reported as not available rather than guessed. `history` is this file's entry
+    of `git_history` (read here when not given).
     """
     texts: dict[str, tuple[str | None, str]] = {}  # version -> (commit, text), newest wins
     order: list[str] = []
@@ -196,28 +243,22 @@ def version_history(root: Path, rel: str, current_text: str) -> list[VersionChan
     path = root / rel
     current, _ = _parse(current_text, path, rel)
     note(_str(current, "version"), None, current_text)
-    try:
-        commits = _git(root, "log", "--format=%H", "--", rel).split()
-    except GitError:
-        commits = []
-    for commit in commits:
-        try:
-            text = _git(root, "show", f"{commit}:./{rel}")
-        except GitError:
-            continue
+    if history is None:
+        history = git_history(root, [rel]).get(rel, [])
+    for commit, text in history:
         data, _ = _parse(text, path, rel)
         note(_str(data, "version"), commit, text)
-    history = []
+    versions = []
     for index, version in enumerate(order):
         held_in, text = texts[version]
         previous = order[index + 1] if index + 1 < len(order) else None
         if previous is None:
             rows = [str(r.get("version")) for r in (_parse(text, path, rel)[0] or {}).get("revisions", [])]
             earlier = rows[: rows.index(version)] if version in rows else []
-            history.append(VersionChange(version, earlier[-1] if earlier else None, held_in, (), False))
+            versions.append(VersionChange(version, earlier[-1] if earlier else None, held_in, (), False))
             continue
         _, new_clauses = _parse(text, path, rel)
         _, old_clauses = _parse(texts[previous][1], path, rel)
         changes = tuple(compare_clauses(old_clauses, new_clauses))
-        history.append(VersionChange(version, previous, held_in, changes, True))
-    return history
+        versions.append(VersionChange(version, previous, held_in, changes, True))
+    return versions

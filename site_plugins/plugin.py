@@ -21,7 +21,7 @@ from mkdocs.utils import nest_paths
 
 import checks
 from checks import LoadedManual, load_manual
-from checks.changes import version_history
+from checks.changes import git_history, version_history
 from checks.evaluate import evaluate
 from checks.model import KINDS
 from checks.results import to_document
@@ -192,11 +192,12 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             for role_id in sorted(manual.roles):
                 add(f"roles/{role_id}.md", lambda role_id=role_id: pages.role_page(site, role_id))
         if "changes" in on:
-            for policy in sorted(manual.policies.values(), key=lambda p: p.id):
-                if policy.source.body is None:
-                    continue
+            policies = [p for p in sorted(manual.policies.values(), key=lambda p: p.id) if p.source.body is not None]
+            histories = git_history(self.root, [p.source.rel for p in policies])
+            for policy in policies:
                 current = policy.source.path.read_text(encoding="utf-8")
-                for change in version_history(self.root, policy.source.rel, current):
+                past = histories.get(policy.source.rel, [])
+                for change in version_history(self.root, policy.source.rel, current, past):
                     uri = history.changes_uri(policy.id, change.version)
                     site.change_pages.setdefault(policy.id, {})[change.version] = uri
                     add(uri, lambda policy=policy, change=change: history.changes_page(site, policy, change))
