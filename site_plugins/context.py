@@ -13,6 +13,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from checks import Manual
+from checks.data import DataCache
 
 from .labels import Labels
 from .markup import md_link, text
@@ -52,6 +53,7 @@ class Site:
     owned: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # role -> 'checkpoints'/'kpis'/'plan'
     policy_uris: dict[str, str] = field(default_factory=dict)
     change_pages: dict[str, dict[str, str]] = field(default_factory=dict)  # policy id -> version -> page
+    data: DataCache = field(default_factory=DataCache)  # the data files the evaluation read
     evidence_uris: dict[str, str] = field(default_factory=dict)
 
     @classmethod

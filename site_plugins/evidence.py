@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from checks.data import DataError, read_table
+from checks.data import DataError
 from checks.model import DataColumn, Evidence
 from checks.schema import load_schema
 
@@ -147,7 +147,7 @@ def _data_files(site: Site, uri: str, record: Evidence) -> str:
 
 def _preview(site: Site, path: Path, rel: str, columns: tuple[DataColumn, ...]) -> str:
     try:
-        frame = read_table(path, columns, rel)
+        frame = site.data.table(path, columns, rel)  # the evaluation read it already
     except DataError as exc:
         return f"{status_badge('error', site.labels)} {text(str(exc))}"
     n = site.data_preview_rows

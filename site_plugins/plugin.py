@@ -22,6 +22,7 @@ from mkdocs.utils import nest_paths
 import checks
 from checks import LoadedManual, load_manual
 from checks.changes import git_history, version_history
+from checks.data import DataCache
 from checks.evaluate import evaluate
 from checks.model import KINDS
 from checks.results import to_document
@@ -102,7 +103,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         if not self.config.enabled or self.loaded is None:
             return files
         manual = self.loaded.manual
-        results = evaluate(manual, self._as_of(), trend_months=self.config.trend_months)
+        data = DataCache()
+        results = evaluate(manual, self._as_of(), trend_months=self.config.trend_months, data=data)
         document = to_document(results, f"quality-manual {checks.__version__}")
         site = self.site = Site.build(
             manual,
@@ -113,6 +115,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             due_days=self.config.due_days,
             data_preview_rows=self.config.data_preview_rows,
             use_directory_urls=config.use_directory_urls,
+            data=data,
         )
         self.sources = {}
         objects = {o.source.path.resolve() for k in KINDS if k != "policy" for o in manual.collection(k).values()}
