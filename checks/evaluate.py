@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import BuildCache
 from .data import DataCache
 from .doccontrol import document_results, fingerprint
+from .kpis import KPI_MISS_ANALYSIS
 from .model import Checkpoint, Manual, Waiver
 from .periods import month_ends_before
 from .references import resolve_function
@@ -79,6 +81,7 @@ def evaluate(
     with_kpis: bool = True,
     check_timeout: float = DEFAULT_CHECK_TIMEOUT,
     data: DataCache | None = None,
+    cache: BuildCache | None = None,
 ) -> Results:
     """The status of every checkpoint (and KPI) as of `as_of`.
 
@@ -86,7 +89,7 @@ def evaluate(
     read each data file once."""
     git = git if git is not None else GitInfo.read(manual.root)
     data = data if data is not None else DataCache()
-    ctx = Context(manual, as_of, data=data, check_timeout=check_timeout)
+    ctx = Context(manual, as_of, data=data, check_timeout=check_timeout, cache=cache)
     checkpoints = [evaluate_checkpoint(cp, ctx, git) for cp in sorted(manual.checkpoints.values(), key=_order)]
     results = Results(as_of, checkpoints, commit=git.head, fail_on=fail_on, strict=strict)
     results.documents = document_results(manual, as_of)
@@ -95,7 +98,7 @@ def evaluate(
 
         results.kpis = kpi_documents(ctx)
     if trend_months:
-        results.trend = compliance_trend(manual, as_of, trend_months, git, data)
+        results.trend = compliance_trend(manual, as_of, trend_months, git, data, cache)
     return results
 
 
@@ -104,6 +107,44 @@ def _order(cp: Checkpoint) -> tuple[str, str]:
 
 
 def evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> CheckpointResult:
+    """The checkpoint's result; between rebuilds, the kept one while nothing it reads changed."""
+    if ctx.cache is None or cp.check is not None:  # a custom check may read anything
+        return _evaluate_checkpoint(cp, ctx, git)
+    key = ("checkpoint", cp.id, ctx.as_of, git.head, _inputs(cp, ctx))
+    if key not in ctx.cache.results:
+        ctx.cache.results[key] = _evaluate_checkpoint(cp, ctx, git)
+    return ctx.cache.results[key]
+
+
+def _inputs(cp: Checkpoint, ctx: Context) -> tuple[Any, ...]:
+    """The versions of every file a checkpoint's rules read (see checks.cache)."""
+    manual = ctx.manual
+    policy = manual.policies.get(cp.clause.partition("#")[0])
+    parts: list[Any] = [cp.source.version, policy.source.version if policy else 0, ctx.records_start]
+    for rule in cp.requires:
+        if rule.evidence:
+            parts.append(ctx.versions_of_type(rule.evidence))
+            if rule.due and "#" in rule.due:
+                plan = manual.plans.get(rule.due.partition("#")[0])
+                parts.append(plan.source.version if plan else 0)
+            if "roles_with_activity" in repr(rule.raw.get("where")):
+                parts.append(tuple(r.source.version for r in manual.roles.values()))
+        if rule.nonconformities is not None:
+            parts.append(tuple((n.source.version, n.found_in) for n in manual.nonconformities.values()))
+            found = {n.found_in for n in manual.nonconformities.values()}
+            parts.append(tuple(r.source.version for i, r in manual.evidence.items() if i in found))
+        if rule.kpi:
+            kpi = manual.kpis.get(rule.kpi)
+            if kpi is not None:
+                parts += [kpi.source.version, ctx.versions_of_type(kpi.source_type)]
+                parts.append(ctx.versions_of_type(KPI_MISS_ANALYSIS))
+                parts.append(tuple(r.source.version for r in manual.roles.values()))
+    parts.append(tuple(r.source.version for r in ctx.satisfying(cp.id)))
+    parts.append(tuple(w.source.version for w in manual.waivers.values() if w.checkpoint == cp.id))
+    return tuple(parts)
+
+
+def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> CheckpointResult:
     outcome = _real_outcome(cp, ctx)
     warnings: list[str] = []
     waiver = _waiver_for(cp, ctx.manual, ctx.as_of, warnings)
@@ -239,11 +280,16 @@ def _evidence_ref(record_id: str, ctx: Context, git: GitInfo) -> EvidenceRef:
 
 
 def compliance_trend(
-    manual: Manual, as_of: dt.date, months: int, git: GitInfo, data: DataCache | None = None
+    manual: Manual,
+    as_of: dt.date,
+    months: int,
+    git: GitInfo,
+    data: DataCache | None = None,
+    cache: BuildCache | None = None,
 ) -> list[dict[str, Any]]:
     """Counts by status at each month end of the last `months` months, then at `as_of`."""
     points = []
     for day in [*month_ends_before(as_of, months), as_of]:
-        results = evaluate(manual, day, git=git, with_kpis=False, data=data)
+        results = evaluate(manual, day, git=git, with_kpis=False, data=data, cache=cache)
         points.append({"date": day.isoformat(), "by_status": results.counts()})  # checkpoints only
     return points

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import build
+from .cache import BuildCache
 from .loader import RawDocument, iter_source_files, load_file
 from .model import Issue, Manual
-from .references import check_manual
+from .references import check_manual, sha256_of
 from .schema import DocumentValidator, check_type_fields, evidence_schema, load_schema, validate_document, validator_for
 
 
@@ -35,13 +36,16 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def load_manual(root: Path) -> LoadedManual:
+def load_manual(root: Path, cache: BuildCache | None = None) -> LoadedManual:
+    """The manual under `root`; with a cache, unchanged files are not parsed or checked again."""
     root = root.resolve()
     manual = Manual(root=root)
     issues: list[Issue] = []
     documents: list[RawDocument] = []
+    seen: set[Path] = set()
     for path in iter_source_files(root):
-        result = load_file(path, root)
+        seen.add(path)
+        result = cache.load(path, root) if cache is not None else load_file(path, root)
         issues.extend(result.issues)
         if result.page is not None:
             manual.pages.append(result.page)
@@ -53,15 +57,32 @@ def load_manual(root: Path) -> LoadedManual:
     ordered = sorted(documents, key=lambda d: d.data.get("kind") == "evidence")
     validators: dict[str, DocumentValidator] = {}  # one per evidence type
     for doc in ordered:
-        problems = _schema_issues(doc, manual, validators)
+        problems = _cached_schema_issues(doc, manual, validators, cache)
         issues.extend(problems)
         if not problems:
             obj = build(doc)
             manual.collection(obj.kind)[obj.id] = obj
         elif isinstance(doc.data.get("id"), str):
             manual.broken.add(doc.data["id"])
-    issues.extend(check_manual(manual))
+    issues.extend(check_manual(manual, digest=cache.digest if cache is not None else sha256_of))
+    if cache is not None:
+        cache.forget_missing(seen)
     return LoadedManual(manual, sorted(set(issues), key=lambda i: (i.path, i.line or 0, i.field, i.message)))
+
+
+def _cached_schema_issues(
+    doc: RawDocument, manual: Manual, validators: dict[str, DocumentValidator], cache: BuildCache | None
+) -> list[Issue]:
+    if cache is None or not doc.source.version:
+        return _schema_issues(doc, manual, validators)
+    schema_key = str(doc.data.get("kind"))
+    if schema_key == "evidence":  # a record's schema is its type's: a new type version, a new verdict
+        etype = manual.evidence_types.get(str(doc.data.get("type")))
+        schema_key = f"evidence:{doc.data.get('type')}:{etype.source.version if etype else 0}"
+    key = (doc.source.version, schema_key)
+    if key not in cache.schema:
+        cache.schema[key] = _schema_issues(doc, manual, validators)
+    return cache.schema[key]
 
 
 def _unique(documents: list[RawDocument], issues: list[Issue]) -> list[RawDocument]:

@@ -51,6 +51,7 @@ class Source:
     body: str | None = None
     lines: Mapping[FieldPath, int] = field(default_factory=dict, compare=False, repr=False)
     body_line: int = 1  # file line on which the body starts
+    version: int = field(default=0, compare=False)  # a new number each time the file is parsed (see cache)
 
     def line_of(self, path: FieldPath = ()) -> int | None:
         """The line of a field, or of its nearest parent that has one."""

@@ -45,7 +45,8 @@ def is_inside(path: Path, folder: Path) -> bool:
     return path.is_relative_to(folder)
 
 
-def check_manual(manual: Manual) -> Iterator[Issue]:
+def check_manual(manual: Manual, digest: Callable[[Path], str] = sha256_of) -> Iterator[Issue]:
+    yield from _evidence(manual, digest)
     for check in (
         _policies,
         _roles,
@@ -53,7 +54,6 @@ def check_manual(manual: Manual) -> Iterator[Issue]:
         _kpis,
         _plans,
         _evidence_types,
-        _evidence,
         _nonconformities,
         _waivers,
         _stray_pages,
@@ -221,7 +221,7 @@ def _evidence_types(manual: Manual) -> Iterator[Issue]:
             seen.add(column.name)
 
 
-def _evidence(manual: Manual) -> Iterator[Issue]:
+def _evidence(manual: Manual, digest: Callable[[Path], str]) -> Iterator[Issue]:
     evidence_dir = manual.evidence_dir.resolve()
     for record in manual.evidence.values():
         yield from _ref(manual, record, ("owner",), record.owner, "role", "role")
@@ -234,7 +234,7 @@ def _evidence(manual: Manual) -> Iterator[Issue]:
             problems = list(_file(record, ("attachments", index, "path"), att.path, evidence_dir, att.resolved))
             yield from problems
             if not problems:
-                actual = sha256_of(att.resolved)
+                actual = digest(att.resolved)
                 if actual != att.sha256:
                     yield record.source.issue(
                         ("attachments", index, "sha256"),

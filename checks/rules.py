@@ -6,10 +6,12 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .cache import BuildCache, stamp
 from .data import DataCache, DataError
 from .model import Checkpoint, Evidence, Manual, Rule
 from .periods import (
@@ -55,6 +57,22 @@ class Context:
     _satisfying: dict[str, list[Evidence]] | None = None
     _records_start: tuple[dt.date | None] | None = None
     refs: dict[str, Any] = field(default_factory=dict)  # evidence id -> its EvidenceRef in the results
+    cache: BuildCache | None = None  # results kept between evaluations (mkdocs serve)
+    _stamps: dict[Path, Any] = field(default_factory=dict)
+
+    def data_stamp(self, path: Path) -> Any:
+        if path not in self._stamps:
+            self._stamps[path] = stamp(path)
+        return self._stamps[path]
+
+    def versions_of_type(self, type_id: str) -> tuple[Any, ...]:
+        """What a rule over one evidence type reads: its records (and their data files) as of the date."""
+        etype = self.manual.evidence_types.get(type_id)
+        records = self.records_of(type_id)
+        return (
+            etype.source.version if etype else 0,
+            tuple((r.source.version, tuple(self.data_stamp(p) for p in r.data_files)) for r in records),
+        )
 
     def _index(self) -> dict[str, TypeIndex]:
         if self._types is None:

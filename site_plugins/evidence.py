@@ -115,7 +115,6 @@ def _file_link(site: Site, uri: str, path: Path, label: str) -> str:
     return f'<a class="qms-file" href="{esc(href)}" download="{esc(path.name)}">{esc(label)}</a>'
 
 
-
 def _size(path: Path) -> str:
     return human_size(path.stat().st_size) if path.is_file() else "—"
 

@@ -21,6 +21,7 @@ from mkdocs.utils import nest_paths
 
 import checks
 from checks import LoadedManual, load_manual
+from checks.cache import BuildCache
 from checks.changes import git_history, version_history
 from checks.data import DataCache
 from checks.evaluate import evaluate
@@ -56,6 +57,9 @@ NAV_ORDER = (
 
 class QualityManualPlugin(BasePlugin[QmsConfig]):
     def __init__(self) -> None:
+        # Kept for the life of the plugin object, which `on_startup` makes the whole of a
+        # `mkdocs serve`: a rebuild re-reads and re-evaluates only what changed.
+        self.cache = BuildCache()
         self.loaded: LoadedManual | None = None
         self.root = Path()
         self.labels = Labels(None)
@@ -74,7 +78,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.root = self._root(config)
         if not (self.root / "policy").is_dir():
             raise PluginError(f"qms: no policy/ folder in {self.root}")
-        self.loaded = load_manual(self.root)
+        self.loaded = load_manual(self.root, cache=self.cache)
         # Warnings, so that `mkdocs build --strict` fails on an invalid manual
         # while a plain build still shows what it can.
         for issue in self.loaded.issues:
@@ -104,7 +108,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             return files
         manual = self.loaded.manual
         data = DataCache()
-        results = evaluate(manual, self._as_of(), trend_months=self.config.trend_months, data=data)
+        results = evaluate(manual, self._as_of(), trend_months=self.config.trend_months, data=data, cache=self.cache)
         document = to_document(results, f"quality-manual {checks.__version__}")
         site = self.site = Site.build(
             manual,
@@ -272,6 +276,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             svg = checkpoint_svg(result["id"], result["status"], self.labels)
             (badges / f"{result['id']}.svg").write_text(svg, encoding="utf-8")
         (badges / "manual.svg").write_text(manual_svg(document["summary"], self.labels), encoding="utf-8")
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so that MkDocs keeps this plugin object (and its cache) across the
+        rebuilds of `mkdocs serve` instead of making a new one each time."""
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
         if self.config.enabled:
