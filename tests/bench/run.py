@@ -80,7 +80,8 @@ def step_floor(root: Path) -> dict[str, Any]:
                 yaml.load(_front_matter(path), Loader=yaml.CSafeLoader)
                 files += 1
             elif path.suffix == ".csv":
-                rows += len(pd.read_csv(path, dtype=str, keep_default_na=False))
+                # The fastest reader pandas offers, as checks.data uses: a floor, not a straw man.
+                rows += len(pd.read_csv(path, dtype=str, engine="pyarrow"))
     return {"seconds": time.perf_counter() - start, "files": files, "rows": rows}
 
 
@@ -429,7 +430,7 @@ def print_report(
         f" = {s['policies'] + s['checkpoints'] + s['records']:,} objects"
     )
     rows = [
-        ("(a) parse floor: read + YAML + read_csv", floor["seconds"], floor["maxrss_kb"], "", ""),
+        ("(a) parse floor: read + YAML + pyarrow CSV", floor["seconds"], floor["maxrss_kb"], "", ""),
         (
             f"    qms check in-process (load {check['load']:.1f} s + evaluate {check['evaluate']:.1f} s)",
             check["seconds"],
