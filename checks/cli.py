@@ -150,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"qms {args.command}: the manual is invalid; fix the problems above (see `qms validate`)", file=sys.stderr
         )
         return EXIT_INVALID
+    except OSError as exc:  # a folder that cannot be read or a file that cannot be written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"qms {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INVALID
 
 
 def _root(args: argparse.Namespace) -> Path:

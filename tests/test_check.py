@@ -397,3 +397,12 @@ def test_output_to_a_device_or_a_folder(minimal: Path, tmp_path: Path) -> None:
     assert stat.S_ISCHR(devnull.stat().st_mode)  # written to, never replaced by a file
     folder = run_qms("--root", minimal, "check", "--as-of", "2025-12-31", "--output", tmp_path)
     assert folder.returncode == 2 and "is a folder" in folder.stderr and "Traceback" not in folder.stderr
+
+
+def test_an_unwritable_output_is_a_clear_error(minimal: Path, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    target = locked / "missing-folder" / "results.xml"
+    result = run_qms("--root", minimal, "check", "--as-of", "2025-12-31", "--format", "junit", "--output", target)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "missing-folder" in result.stderr
