@@ -34,9 +34,11 @@ def lay_out(case: Path, root: Path) -> None:
 
 def run(case: Path, root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     mode = (case / "mode").read_text(encoding="utf-8").strip()
-    argv = ["--root", str(root), "validate"] if mode == "validate" else [
-        "--root", str(root), "check", "--as-of", "2025-12-31", "--format", "json"
-    ]
+    argv = (
+        ["--root", str(root), "validate"]
+        if mode == "validate"
+        else ["--root", str(root), "check", "--as-of", "2025-12-31", "--format", "json"]
+    )
     code = main(argv)
     out, err = capsys.readouterr()
     return code, out, err
