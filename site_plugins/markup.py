@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -66,8 +65,17 @@ def code(value: Any) -> str:
 
 
 def rel_path(from_uri: str, to_uri: str) -> str:
-    """The relative link from one docs file (src_uri) to another."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+    """The relative link from one docs file (src_uri) to another.
+
+    Both are normalised paths inside docs_dir, so the common folders are dropped by
+    hand: posixpath.relpath makes both absolute first, which costs more than the
+    rest of a generated page."""
+    here = from_uri.split("/")[:-1]
+    there = to_uri.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 def md_link(label_md: str, from_uri: str, to_uri: str, anchor: str | None = None) -> str:

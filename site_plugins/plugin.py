@@ -22,10 +22,10 @@ from mkdocs.utils import nest_paths
 import checks
 from checks import LoadedManual, load_manual
 from checks.cache import BuildCache
-from checks.changes import git_history, version_history
+from checks.changes import VersionChange, git_history, version_history
 from checks.data import DataCache
 from checks.evaluate import evaluate
-from checks.model import KINDS
+from checks.model import KINDS, Policy
 from checks.results import to_document
 
 from . import dashboard, evidence, history, pages
@@ -200,11 +200,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 add(f"roles/{role_id}.md", lambda role_id=role_id: pages.role_page(site, role_id))
         if "changes" in on:
             policies = [p for p in sorted(manual.policies.values(), key=lambda p: p.id) if p.source.body is not None]
-            histories = git_history(self.root, [p.source.rel for p in policies])
             for policy in policies:
-                current = policy.source.path.read_text(encoding="utf-8")
-                past = histories.get(policy.source.rel, [])
-                for change in version_history(self.root, policy.source.rel, current, past):
+                for change in self._versions(policy, policies, site.doc["commit"]):
                     uri = history.changes_uri(policy.id, change.version)
                     site.change_pages.setdefault(policy.id, {})[change.version] = uri
                     add(uri, lambda policy=policy, change=change: history.changes_page(site, policy, change))
@@ -214,6 +211,19 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 uri = site.evidence_uris[record.id]
                 add(uri, lambda record=record: evidence.evidence_page(site, record.id))
                 self.sources[uri] = record.source.rel
+
+    def _versions(self, policy: Policy, policies: list[Policy], head: str | None) -> list[VersionChange]:
+        """A policy's versions, worked out again only after a commit or an edit of the file."""
+        results = self.cache.results
+        history_key = ("git-history", head, tuple(p.source.rel for p in policies))
+        if history_key not in results:
+            results[history_key] = git_history(self.root, [p.source.rel for p in policies])
+        key = ("versions", head, policy.source.rel, policy.source.version)
+        if key not in results or not policy.source.version:
+            current = policy.source.path.read_text(encoding="utf-8")
+            past = results[history_key].get(policy.source.rel, [])
+            results[key] = version_history(self.root, policy.source.rel, current, past)
+        return results[key]
 
     def _evidence_files(self, site: Site) -> list[tuple[str, Path]]:
         """Attachments and data files of every record, to be copied into the site."""
