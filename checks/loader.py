@@ -86,7 +86,7 @@ def relpath(path: Path, root: Path) -> str:
 
 
 def read_text(path: Path, rel: str) -> tuple[str | None, Issue | None]:
-    """Decode a source file as UTF-8 (BOM allowed), with \\n line ends."""
+    """Decode a source file as UTF-8 (a BOM is dropped; line ends are left to `load_text`)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -104,8 +104,6 @@ def read_text(path: Path, rel: str) -> tuple[str | None, Issue | None]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, Issue(rel, line, "-", "file is not UTF-8 text (save it as UTF-8)")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, None
 
 
@@ -298,7 +296,9 @@ def load_file(path: Path, root: Path) -> LoadResult:
 
 def load_text(text: str, path: Path, rel: str) -> LoadResult:
     """Parse the decoded text of a source file (also used to check an edit before writing it)."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff")
+    if "\r" in text:  # CRLF (Windows editors) and lone CR become \n once, here
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     is_markdown = path.suffix.lower() == ".md"
     body: str | None = None
     body_line = 1
