@@ -16,6 +16,7 @@ from typing import Any
 
 from .loader import LoadResult, load_file
 from .model import Issue
+from .references import sha256_of
 
 Stamp = tuple[int, int, int]
 
@@ -51,8 +52,6 @@ class BuildCache:
         return result
 
     def digest(self, path: Path) -> str:
-        from .references import sha256_of
-
         now = stamp(path)
         kept = self.digests.get(path)
         if kept is None or kept[0] != now or now is None:

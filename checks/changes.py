@@ -9,12 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from .clauses import parse_clauses
+from .gitlog import GitError, checkout_top, commits_by_file, run_git
 from .loader import load_text
 from .model import Clause
-
-
-class GitError(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -76,16 +73,6 @@ def _number_key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
 
-def _git(root: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=120)
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc}") from None
-    if done.returncode != 0:
-        raise GitError(done.stderr.strip() or f"git {' '.join(args)} failed")
-    return done.stdout
-
-
 def _parse(text: str | None, path: Path, rel: str) -> tuple[dict[str, Any] | None, dict[str, Clause]]:
     if text is None:
         return None, {}
@@ -99,14 +86,14 @@ def _parse(text: str | None, path: Path, rel: str) -> tuple[dict[str, Any] | Non
 
 def document_changes(root: Path, base: str) -> list[DocumentChange]:
     """Every policy whose clauses changed between `base` and the working tree."""
-    _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
-    changed = _git(root, "diff", "--name-only", "--relative", base, "--", "policy").split("\n")
-    changed += _git(root, "ls-files", "--others", "--exclude-standard", "--", "policy").split("\n")
+    run_git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    changed = run_git(root, "diff", "--name-only", "--relative", base, "--", "policy").split("\n")
+    changed += run_git(root, "ls-files", "--others", "--exclude-standard", "--", "policy").split("\n")
     results = []
     for rel in sorted({p for p in changed if p.endswith(".md")}):
         path = root / rel
         try:
-            old_text: str | None = _git(root, "show", f"{base}:./{rel}")
+            old_text: str | None = run_git(root, "show", f"{base}:./{rel}")
         except GitError:
             old_text = None  # a new file
         new_text = path.read_text(encoding="utf-8") if path.is_file() else None
@@ -184,20 +171,11 @@ def git_history(root: Path, rels: list[str]) -> dict[str, list[tuple[str, str]]]
     One `git log` and one `git cat-file --batch` for all the files, however many: a
     site with hundreds of policies must not start a git process per file."""
     try:
-        top = Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve()
-        log = _git(root, "log", "--format=%x00%H", "--name-only", "--no-renames", "--", *rels)
+        top, prefix = checkout_top(root)
+        wanted = set(rels)
+        touched = {rel: c for rel, c in commits_by_file(root, rels, prefix).items() if rel in wanted}
     except GitError:
         return {}
-    inside = root.resolve().relative_to(top).as_posix()
-    prefix = "" if inside == "." else inside + "/"
-    wanted = set(rels)
-    touched: dict[str, list[str]] = {}
-    commit = ""
-    for line in log.splitlines():
-        if line.startswith("\x00"):
-            commit = line[1:]
-        elif line.startswith(prefix) and line[len(prefix) :] in wanted:
-            touched.setdefault(line[len(prefix) :], []).append(commit)
     requests = [(rel, c) for rel, commits in touched.items() for c in commits]
     if not requests:
         return {}

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .changes import GitError, document_changes, markdown_summary
+from .changes import document_changes, markdown_summary
 from .docedit import EditError
 from .evaluate import evaluate
 from .fsio import replace
+from .gitlog import GitError
 from .manual import LoadedManual, find_root, load_manual
 from .newrecord import NewRecordError, new_record
 from .pack import PackError, build_pack, verify_pack

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +11,9 @@ from typing import Any
 from .cache import BuildCache
 from .data import DataCache
 from .doccontrol import document_results, fingerprint
-from .kpis import KPI_MISS_ANALYSIS
+from .gitlog import GitError, commits_by_file, run_git
+from .kpis import KPI_MISS_ANALYSIS, kpi_documents
+from .loader import relpath
 from .model import Checkpoint, Manual, Waiver
 from .periods import month_ends_before
 from .references import resolve_function
@@ -38,36 +39,11 @@ class GitInfo:
     @classmethod
     def read(cls, root: Path) -> GitInfo:
         try:
-            top = _git(root, "rev-parse", "--show-toplevel").strip()
-            head = _git(root, "rev-parse", "HEAD").strip()
-            log = _git(root, "log", "--format=%x00%H", "--name-only", "--no-renames", "--", ".")
-        except (OSError, subprocess.CalledProcessError):
+            head = run_git(root, "rev-parse", "HEAD").strip()
+            touched = commits_by_file(root, ["."])
+        except GitError:
             return cls()
-        # git names files from the top of the checkout; the manual may sit in a folder of it.
-        inside = root.resolve().relative_to(Path(top).resolve()).as_posix()
-        prefix = "" if inside == "." else inside + "/"
-        commits: dict[str, str] = {}
-        current = ""
-        for line in log.splitlines():
-            if line.startswith("\x00"):
-                current = line[1:]
-            elif line.startswith(prefix):
-                commits.setdefault(line[len(prefix) :], current)  # newest first: keep the first seen
-        return cls(head, commits)
-
-
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, timeout=120
-    ).stdout
-
-
-def _rel(path: Path, root: Path) -> str:
-    """A resolved path relative to the (resolved) manual root."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+        return cls(head, {path: commits[0] for path, commits in touched.items()})
 
 
 def evaluate(
@@ -94,8 +70,6 @@ def evaluate(
     results = Results(as_of, checkpoints, commit=git.head, fail_on=fail_on, strict=strict)
     results.documents = document_results(manual, as_of)
     if with_kpis:
-        from .kpis import kpi_documents
-
         results.kpis = kpi_documents(ctx)
     if trend_months:
         results.trend = compliance_trend(manual, as_of, trend_months, git, data, cache)
@@ -267,7 +241,7 @@ def _evidence_ref(record_id: str, ctx: Context, git: GitInfo) -> EvidenceRef:
         return cached
     manual = ctx.manual
     record = manual.evidence[record_id]
-    files = [(_rel(a.resolved, manual.root), a.sha256) for a in record.attachments]
+    files = [(relpath(a.resolved, manual.root), a.sha256) for a in record.attachments]
     ref = ctx.refs[record_id] = EvidenceRef(
         id=record.id,
         path=record.source.rel,

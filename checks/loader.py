@@ -308,7 +308,7 @@ def load_text(text: str, path: Path, rel: str) -> LoadResult:
             return LoadResult(issues=(Issue(rel, split, "-", "front matter has no closing '---' line"),))
         yaml_text, body, body_line = split
         if yaml_text is None:
-            first = text.lstrip("\ufeff").split("\n", 1)[0]
+            first = text.split("\n", 1)[0]
             if _KEY_LINE.match(first):
                 return LoadResult(issues=(Issue(rel, 1, "-", "front matter must start with a '---' line"),))
             return LoadResult(page=Source(path, rel, body=text))

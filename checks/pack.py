@@ -45,6 +45,7 @@ from .doccontrol import last_review, next_review
 from .evaluate import evaluate
 from .model import Evidence, Manual, Nonconformity, Policy
 from .periods import Period, period_from_label
+from .references import sha256_of
 from .results import to_document
 
 PACK_FORMAT = "quality-manual-pack/1"
@@ -995,14 +996,6 @@ def _nonconformity_section(ctx: _Context) -> str:
     )
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _evidence_section(ctx: _Context) -> str:
     root = ctx.manual.root
     rows = []
@@ -1018,7 +1011,7 @@ def _evidence_section(ctx: _Context) -> str:
             if data in attached:
                 continue  # listed above with its declared digest
             rel = _inside(data, root) or str(data)
-            digest = _file_sha256(data) if rel in ctx.selection.files else None
+            digest = sha256_of(data) if rel in ctx.selection.files else None
             files.append(
                 f'<a href="{_href(rel)}">{_e(rel)}</a> (data)'
                 + (f'<br><span class="mono sha">sha256 {digest}</span>' if digest else "")
@@ -1104,7 +1097,7 @@ class _FolderReader(_Reader):
 
     def digest(self, name: str) -> tuple[str, int]:
         path = self._path(name)
-        return _file_sha256(path), path.stat().st_size
+        return sha256_of(path), path.stat().st_size
 
 
 class _ZipReader(_Reader):

@@ -25,6 +25,7 @@ from checks.cache import BuildCache
 from checks.changes import VersionChange, git_history, version_history
 from checks.data import DataCache
 from checks.evaluate import evaluate
+from checks.loader import relpath
 from checks.model import KINDS, Policy
 from checks.results import to_document
 
@@ -133,7 +134,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             if file.is_documentation_page():
                 user_pages.append(file)
                 if path is not None:
-                    self.sources[file.src_uri] = _rel(path, self.root)
+                    self.sources[file.src_uri] = relpath(path, self.root)
             else:
                 others.append(file)
         self.policy_uris = {uri: policy_id for policy_id, uri in site.policy_uris.items()}
@@ -233,7 +234,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         for record in site.manual.evidence.values():
             for path in [a.resolved for a in record.attachments] + list(record.data_files):
                 if path.is_file() and _inside(path, self.root):
-                    found.setdefault(_rel(path, self.root), path)
+                    found.setdefault(relpath(path, self.root), path)
         return sorted(found.items())
 
     # --- pages -----------------------------------------------------------------------------
@@ -301,7 +302,3 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
 
 def _inside(path: Path, folder: Path) -> bool:
     return path.is_relative_to(folder.resolve())
-
-
-def _rel(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
