@@ -6,6 +6,7 @@ is made from `Results` / its document, never recomputed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -183,19 +184,8 @@ def checkpoint_document(r: CheckpointResult) -> dict[str, Any]:
 
 
 def document_document(d: DocumentResult) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "title": d.title,
-        "doc_no": d.doc_no,
-        "version": d.version,
-        "path": d.path,
-        "status": d.status,
-        "reason": d.reason,
-        "last_review": _date(d.last_review),
-        "next_review": _date(d.next_review),
-        "approved_by": d.approved_by,
-        "approved": _date(d.approved),
-    }
+    """Every field of the document's review result, dates as ISO strings."""
+    return {k: _date(v) if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(d).items()}
 
 
 def to_document(results: Results, generator: str) -> dict[str, Any]:
