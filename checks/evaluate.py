@@ -93,26 +93,23 @@ def evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoin
 def _inputs(cp: Checkpoint, ctx: Context) -> tuple[Any, ...]:
     """The versions of every file a checkpoint's rules read (see checks.cache)."""
     manual = ctx.manual
-    policy = manual.policies.get(cp.clause.partition("#")[0])
-    parts: list[Any] = [cp.source.version, policy.source.version if policy else 0, ctx.records_start]
+    parts: list[Any] = [cp.source.version, ctx.shared_versions()]
     for rule in cp.requires:
         if rule.evidence:
             parts.append(ctx.versions_of_type(rule.evidence))
-            if rule.due and "#" in rule.due:
-                plan = manual.plans.get(rule.due.partition("#")[0])
-                parts.append(plan.source.version if plan else 0)
-            if "roles_with_activity" in repr(rule.raw.get("where")):
-                parts.append(tuple(r.source.version for r in manual.roles.values()))
-        if rule.nonconformities is not None:
-            parts.append(tuple((n.source.version, n.found_in) for n in manual.nonconformities.values()))
-            found = {n.found_in for n in manual.nonconformities.values()}
-            parts.append(tuple(r.source.version for i, r in manual.evidence.items() if i in found))
-        if rule.kpi:
-            kpi = manual.kpis.get(rule.kpi)
-            if kpi is not None:
-                parts += [kpi.source.version, ctx.versions_of_type(kpi.source_type)]
-                parts.append(ctx.versions_of_type(KPI_MISS_ANALYSIS))
-                parts.append(tuple(r.source.version for r in manual.roles.values()))
+        if rule.nonconformities is not None:  # an NC's scope depends on the record it was found in
+            parts.append(
+                tuple(
+                    (
+                        nc.source.version,
+                        found.source.version if (found := manual.evidence.get(nc.found_in or "")) else 0,
+                    )
+                    for nc in manual.nonconformities.values()
+                )
+            )
+        if rule.kpi and (kpi := manual.kpis.get(rule.kpi)) is not None:
+            parts += [kpi.source.version, ctx.versions_of_type(kpi.source_type)]
+            parts.append(ctx.versions_of_type(KPI_MISS_ANALYSIS))
     parts.append(tuple(r.source.version for r in ctx.satisfying(cp.id)))
     parts.append(tuple(w.source.version for w in manual.waivers.values() if w.checkpoint == cp.id))
     return tuple(parts)

@@ -6,7 +6,6 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -58,21 +57,29 @@ class Context:
     _records_start: tuple[dt.date | None] | None = None
     refs: dict[str, Any] = field(default_factory=dict)  # evidence id -> its EvidenceRef in the results
     cache: BuildCache | None = None  # results kept between evaluations (mkdocs serve)
-    _stamps: dict[Path, Any] = field(default_factory=dict)
-
-    def data_stamp(self, path: Path) -> Any:
-        if path not in self._stamps:
-            self._stamps[path] = stamp(path)
-        return self._stamps[path]
+    _versions: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    _shared: tuple[Any, ...] | None = None
 
     def versions_of_type(self, type_id: str) -> tuple[Any, ...]:
-        """What a rule over one evidence type reads: its records (and their data files) as of the date."""
-        etype = self.manual.evidence_types.get(type_id)
-        records = self.records_of(type_id)
-        return (
-            etype.source.version if etype else 0,
-            tuple((r.source.version, tuple(self.data_stamp(p) for p in r.data_files)) for r in records),
-        )
+        """What a rule over one evidence type reads: its records (and their data files) as of
+        the date. Worked out once per type and evaluation, however many checkpoints ask."""
+        if type_id not in self._versions:
+            etype = self.manual.evidence_types.get(type_id)
+            self._versions[type_id] = (
+                etype.source.version if etype else 0,
+                tuple((r.source.version, tuple(stamp(p) for p in r.data_files)) for r in self.records_of(type_id)),
+            )
+        return self._versions[type_id]
+
+    def shared_versions(self) -> tuple[Any, ...]:
+        """What any checkpoint may read besides its own evidence: the policies (clauses,
+        effective dates), roles (audit scope), plans (schedules) and where records begin."""
+        if self._shared is None:
+            m = self.manual
+            self._shared = tuple(
+                tuple(o.source.version for o in objects.values()) for objects in (m.policies, m.roles, m.plans)
+            ) + (self.records_start,)
+        return self._shared
 
     def _index(self) -> dict[str, TypeIndex]:
         if self._types is None:
