@@ -269,6 +269,13 @@ def _write_entries(
     return listed
 
 
+def _unlink(element: ET.Element) -> None:
+    """Turn a link or image that leads outside the pack into plain, marked text."""
+    element.tag = "span"
+    element.attrib.clear()
+    element.set("class", "ext-link")
+
+
 def _open_source(source: Path | bytes) -> IO[bytes]:
     return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
 
@@ -772,9 +779,7 @@ class _PackLinks(Treeprocessor):
             element.set("href", target)
             return
         # Outside the pack: keep the words (and the address, for the reader), drop the link.
-        element.tag = "span"
-        element.attrib.clear()
-        element.set("class", "ext-link")
+        _unlink(element)
         label = "".join(element.itertext()).strip()
         if url and not url.startswith("#") and url != label and "\x02" not in url:
             suffix = f" ({url})"
@@ -791,9 +796,7 @@ class _PackLinks(Treeprocessor):
         if embedded is not None:
             element.set("src", embedded)
             return
-        element.tag = "span"
-        element.attrib.clear()
-        element.set("class", "ext-link")
+        _unlink(element)
         element.text = f"[{alt or 'image'}: {src}]"
 
     def _embed(self, src: str) -> str | None:
