@@ -3,13 +3,12 @@ its revision history, clause anchors and badges, and `[[id]]` references."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
 from checks.clauses import parse_clauses
+from checks.doccontrol import next_review as checks_next_review
 from checks.model import Policy
-from checks.periods import parse_duration
 
 from .badges import linked_badge, status_badge, worst_shown
 from .context import CHECKPOINTS_INDEX, SINGLE_PAGES, Site, clause_anchor, trace_anchor
@@ -99,7 +98,7 @@ def document_control(site: Site, policy: Policy, uri: str) -> str:
     else:
         approved = [r for r in policy.revisions if r.approved_by]
         approver = approved[-1].approved_by if approved else None
-        next_review = _next_review(policy)
+        next_review = checks_next_review(policy, site.as_of)  # as checks would compute it
     ids = [i for ref, ids in site.by_clause.items() if ref.partition("#")[0] == policy.id for i in ids]
     compliance = _group_badge(site, ids, _list_href(site, uri), with_tip=False) or "—"
     cells = [
@@ -120,15 +119,6 @@ def document_control(site: Site, policy: Policy, uri: str) -> str:
     )
     caption = f"<caption>{esc(labels['doc_control'])}</caption>"
     return f'<table class="qms-doc-control">{caption}{rows}</table>'
-
-
-def _next_review(policy: Policy) -> dt.date | None:
-    if policy.review is None or policy.review.last is None:
-        return None
-    try:
-        return parse_duration(policy.review.cycle).after(policy.review.last)
-    except ValueError:
-        return None
 
 
 def revision_history(site: Site, policy: Policy, uri: str) -> str:
