@@ -74,11 +74,7 @@ def source_frame(kpi: Kpi, ctx: Context) -> pd.DataFrame:
             for r in records
         ]
         return pd.DataFrame(rows)
-    frames = []
-    for record in records:
-        for path in record.data_files:
-            rel = path.relative_to(manual.root).as_posix()
-            frames.append(ctx.data.table(path, etype.data_columns, rel))
+    frames = [frame for record in records for _, frame in ctx.tables(record)]
     if not frames:
         return pd.DataFrame(columns=[c.name for c in etype.data_columns])
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

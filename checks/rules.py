@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ import pandas as pd
 
 from .cache import BuildCache, stamp
 from .data import DataCache, DataError
+from .loader import relpath
 from .model import Checkpoint, Evidence, Manual, Rule
 from .periods import (
     Duration,
@@ -112,6 +114,14 @@ class Context:
         """Records (as of the date) that declare they satisfy a checkpoint."""
         self._index()
         return (self._satisfying or {}).get(cp_id, [])
+
+    def tables(self, record: Evidence) -> Iterator[tuple[str, pd.DataFrame]]:
+        """Each data file of a record (path relative to the manual, typed rows), read once
+        per evaluation; a DataError names the file, column and row."""
+        columns = self.manual.evidence_types[record.type].data_columns
+        for path in record.data_files:
+            rel = relpath(path, self.manual.root)
+            yield rel, self.data.table(path, columns, rel)
 
     def type_title(self, type_id: str) -> str:
         etype = self.manual.evidence_types.get(type_id)
@@ -314,17 +324,14 @@ def _check(op: str, expected: Any, value: Any, name: str, manual: Manual) -> str
 
 def _rows_rule(rows: dict[str, Any], records: list[Evidence], ctx: Context) -> tuple[str, str] | None:
     violations: list[str] = []
-    for record in records:
-        etype = ctx.manual.evidence_types[record.type]
-        for path in record.data_files:
-            rel = path.relative_to(ctx.manual.root).as_posix()
-            try:
-                frame = ctx.data.table(path, etype.data_columns, rel)
-            except DataError as exc:
-                return "error", str(exc)
-            count, first = _row_violations(frame, rows, ctx.as_of)
-            if count:
-                violations.append(f"{rel}: {count} row(s) fail, first at row {first}")
+    try:
+        for record in records:
+            for rel, frame in ctx.tables(record):
+                count, first = _row_violations(frame, rows, ctx.as_of)
+                if count:
+                    violations.append(f"{rel}: {count} row(s) fail, first at row {first}")
+    except DataError as exc:
+        return "error", str(exc)
     if violations:
         return "fail", "; ".join(violations) + _describe_rows(rows)
     return None
