@@ -46,6 +46,7 @@ class Site:
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     used_by: dict[str, list[str]] = field(default_factory=dict)  # evidence id -> checkpoint ids
     by_clause: dict[str, list[str]] = field(default_factory=dict)  # 'DOC#7.3.1' -> checkpoint ids
+    by_document: dict[str, list[str]] = field(default_factory=dict)  # 'DOC' -> checkpoint ids of its clauses
     plan_refs: dict[str, list[str]] = field(default_factory=dict)  # 'PLAN#row' -> checkpoint ids
     declared_by: dict[str, list[str]] = field(default_factory=dict)  # checkpoint id -> evidence ids (satisfies)
     suspect_for: dict[str, list[str]] = field(default_factory=dict)  # evidence id -> checkpoints to re-confirm
@@ -91,6 +92,10 @@ class Site:
                 if isinstance(rule.due, str) and "#" in rule.due:
                     plan_refs[rule.due].append(cp.id)
         site.by_clause = {k: sorted(set(v)) for k, v in clauses.items()}
+        by_document: dict[str, list[str]] = defaultdict(list)
+        for ref, ids in site.by_clause.items():
+            by_document[ref.partition("#")[0]] += ids
+        site.by_document = dict(by_document)
         site.plan_refs = {k: sorted(set(v)) for k, v in plan_refs.items()}
         for policy in manual.policies.values():
             uri = _docs_uri(policy.source.path, site.docs_dir)

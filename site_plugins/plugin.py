@@ -4,6 +4,7 @@ publishes the results (generated pages, policy decorations, status.json, badges)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from .badges import checkpoint_svg, manual_svg
 from .config import QmsConfig
 from .context import CHECKPOINTS_INDEX, EVIDENCE_INDEX, ROLES_INDEX, SINGLE_PAGES, Site
 from .labels import Labels
+from .memo import PageMemo, checkpoint_inputs, everything, evidence_inputs, policy_inputs
 from .policy import clause_badges, decorate_policy, mark_clauses, resolve_references
 
 log = get_plugin_logger(__name__)
@@ -61,6 +63,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         # Kept for the life of the plugin object, which `on_startup` makes the whole of a
         # `mkdocs serve`: a rebuild re-reads and re-evaluates only what changed.
         self.cache = BuildCache()
+        self.memo = PageMemo()
         self.loaded: LoadedManual | None = None
         self.root = Path()
         self.labels = Labels(None)
@@ -123,10 +126,11 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             data=data,
         )
         self.sources = {}
-        objects = {o.source.path.resolve() for k in KINDS if k != "policy" for o in manual.collection(k).values()}
+        real = _RealPaths()
+        objects = {real(o.source.path) for k in KINDS if k != "policy" for o in manual.collection(k).values()}
         user_pages, others = [], []
         for file in files:
-            path = Path(file.abs_src_path).resolve() if file.abs_src_path else None
+            path = real(Path(file.abs_src_path)) if file.abs_src_path else None
             if path is not None and (
                 path in objects or (path.suffix in SOURCE_SUFFIXES and _inside(path, site.docs_dir))
             ):
@@ -139,17 +143,24 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 others.append(file)
         self.policy_uris = {uri: policy_id for policy_id, uri in site.policy_uris.items()}
         taken = {f.src_uri for f in user_pages} | {f.src_uri for f in others}
+        self.memo.start(site)
 
         generated: list[File] = []
 
-        def add(uri: str, make: Callable[[], str]) -> None:
+        def add(uri: str, make: Callable[[], str], inputs: tuple[Any, ...]) -> None:
             if uri in taken:
                 log.warning(f"qms: {uri} exists in {config.docs_dir}; the generated page of that name is not built")
                 return
             taken.add(uri)
-            generated.append(File.generated(config, uri, content=make()))
+            generated.append(File.generated(config, uri, content=self.memo.get(uri, inputs, make)))
 
         self._generate_pages(site, config, user_pages, add)
+        for uri, content in self._status_files(site):
+            if uri in taken:
+                log.warning(f"qms: {uri} exists in {config.docs_dir}; the generated file of that name is not built")
+            else:
+                taken.add(uri)
+                others.append(File.generated(config, uri, content=content))
         for uri, path in self._evidence_files(site):
             if uri not in taken:
                 taken.add(uri)
@@ -180,11 +191,16 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
     def _generate_pages(self, site: Site, config: MkDocsConfig, user_pages: list[File], add: Callable) -> None:
         manual, on = site.manual, site.generate
         if "dashboard" in on and not any(f.src_uri == "index.md" for f in user_pages):
-            add("index.md", lambda: f"# {self.labels['dashboard']}\n\n" + dashboard.dashboard(site, "index.md", 2))
+            add(
+                "index.md",
+                lambda: f"# {self.labels['dashboard']}\n\n" + dashboard.dashboard(site, "index.md", 2),
+                everything(self.memo),
+            )
         if "checkpoints" in on:
-            add(CHECKPOINTS_INDEX, lambda: pages.checkpoint_index(site))
+            add(CHECKPOINTS_INDEX, lambda: pages.checkpoint_index(site), everything(self.memo))
             for cp_id in site.results:
-                add(f"checkpoints/{cp_id}.md", lambda cp_id=cp_id: pages.checkpoint_page(site, cp_id))
+                make = functools.partial(pages.checkpoint_page, site, cp_id)
+                add(f"checkpoints/{cp_id}.md", make, checkpoint_inputs(site, cp_id))
         singles = {
             "kpis": pages.kpis_page,
             "plan": pages.plan_page,
@@ -194,23 +210,23 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         }
         for name, make in singles.items():
             if name in on:
-                add(SINGLE_PAGES[name], lambda make=make: make(site))
+                add(SINGLE_PAGES[name], functools.partial(make, site), everything(self.memo))
         if "roles" in on:
-            add(ROLES_INDEX, lambda: pages.roles_index(site))
+            add(ROLES_INDEX, lambda: pages.roles_index(site), ())
             for role_id in sorted(manual.roles):
-                add(f"roles/{role_id}.md", lambda role_id=role_id: pages.role_page(site, role_id))
+                add(f"roles/{role_id}.md", functools.partial(pages.role_page, site, role_id), everything(self.memo))
         if "changes" in on:
             policies = [p for p in sorted(manual.policies.values(), key=lambda p: p.id) if p.source.body is not None]
             for policy in policies:
                 for change in self._versions(policy, policies, site.doc["commit"]):
                     uri = history.changes_uri(policy.id, change.version)
                     site.change_pages.setdefault(policy.id, {})[change.version] = uri
-                    add(uri, lambda policy=policy, change=change: history.changes_page(site, policy, change))
+                    add(uri, functools.partial(history.changes_page, site, policy, change), (change,))
         if "evidence" in on:
-            add(EVIDENCE_INDEX, lambda: evidence.evidence_index(site))
+            add(EVIDENCE_INDEX, lambda: evidence.evidence_index(site), everything(self.memo))
             for record in sorted(manual.evidence.values(), key=lambda r: r.source.rel):
                 uri = site.evidence_uris[record.id]
-                add(uri, lambda record=record: evidence.evidence_page(site, record.id))
+                add(uri, functools.partial(evidence.evidence_page, site, record.id), evidence_inputs(site, record.id))
                 self.sources[uri] = record.source.rel
 
     def _versions(self, policy: Policy, policies: list[Policy], head: str | None) -> list[VersionChange]:
@@ -252,9 +268,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             # Reviewers search for what the policy says; its many checkpoint and evidence
             # pages repeat the same words, so the policy is ranked first (Material's boost).
             page.meta.setdefault("search", {}).setdefault("boost", POLICY_SEARCH_BOOST)
-            markdown = mark_clauses(markdown)
-            if "policies" in site.generate:
-                markdown = decorate_policy(markdown, site, site.manual.policies[policy_id], uri)
+            policy = site.manual.policies[policy_id]
+            make = functools.partial(self._policy_markdown, markdown, policy, uri)
+            markdown = self.memo.get(f"markdown:{uri}", policy_inputs(site, policy, markdown), make)
         if uri in self.sources:
             markdown = resolve_references(markdown, site, uri, self.sources[uri], log.warning)
         if uri == "index.md" and "dashboard" in site.generate and page.file.generated_by is None:
@@ -269,24 +285,38 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             page.title = escape(page.title)  # type: ignore[misc]
             if "title" in page.meta:
                 page.meta["title"] = page.title
-        if self.site is None or policy_id is None or "policies" not in self.site.generate:
+        site = self.site
+        if site is None or policy_id is None or "policies" not in site.generate:
             return html
-        return clause_badges(html, self.site, self.site.manual.policies[policy_id], uri)
+        policy = site.manual.policies[policy_id]
+        make = functools.partial(clause_badges, html, site, policy, uri)
+        return self.memo.get(f"html:{uri}", policy_inputs(site, policy, html), make)
+
+    def _policy_markdown(self, markdown: str, policy: Policy, uri: str) -> str:
+        assert self.site is not None
+        markdown = mark_clauses(markdown)
+        if "policies" in self.site.generate:
+            markdown = decorate_policy(markdown, self.site, policy, uri)
+        return markdown
 
     # --- outputs for use elsewhere -------------------------------------------------------------
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.site is None or "status" not in self.site.generate:
-            return
-        site_dir = Path(config.site_dir)
-        document = self.site.doc
-        (site_dir / "status.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
-        badges = site_dir / "badges"
-        badges.mkdir(exist_ok=True)
+    def _status_files(self, site: Site) -> list[tuple[str, str]]:
+        """status.json and the SVG badges, for use outside the site (README badges, scripts);
+        MkDocs writes them with the site's other files."""
+        if "status" not in site.generate:
+            return []
+        document = site.doc
+        # Compact: a machine reads it, and only the C encoder is fast enough for large manuals.
+        status = self.memo.get("status.json", everything(self.memo), lambda: json.dumps(document, ensure_ascii=False))
+        files = [("status.json", status + "\n")]
         for result in document["checkpoints"]:
-            svg = checkpoint_svg(result["id"], result["status"], self.labels)
-            (badges / f"{result['id']}.svg").write_text(svg, encoding="utf-8")
-        (badges / "manual.svg").write_text(manual_svg(document["summary"], self.labels), encoding="utf-8")
+            files.append((f"badges/{result['id']}.svg", checkpoint_svg(result["id"], result["status"], self.labels)))
+        files.append(("badges/manual.svg", manual_svg(document["summary"], self.labels)))
+        return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.memo.finish()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin object (and its cache) across the
@@ -298,6 +328,20 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 if folder.is_dir():
                     server.watch(str(folder))
         return server
+
+
+class _RealPaths:
+    """Paths with their folders resolved, each folder once: the manual's files and MkDocs'
+    files are compared by where they really are, without a system call per file."""
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, Path] = {}
+
+    def __call__(self, path: Path) -> Path:
+        folder = path.parent
+        if folder not in self.folders:
+            self.folders[folder] = folder.resolve()
+        return self.folders[folder] / path.name
 
 
 def _inside(path: Path, folder: Path) -> bool:

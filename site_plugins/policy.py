@@ -99,7 +99,7 @@ def document_control(site: Site, policy: Policy, uri: str) -> str:
         approved = [r for r in policy.revisions if r.approved_by]
         approver = approved[-1].approved_by if approved else None
         next_review = checks_next_review(policy, site.as_of)  # as checks would compute it
-    ids = [i for ref, ids in site.by_clause.items() if ref.partition("#")[0] == policy.id for i in ids]
+    ids = site.by_document.get(policy.id, [])
     compliance = _group_badge(site, ids, _list_href(site, uri), with_tip=False) or "—"
     cells = [
         ("doc_no", esc(policy.doc_no)),
