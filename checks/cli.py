@@ -16,14 +16,14 @@ from pathlib import Path
 from . import __version__
 from .changes import document_changes, markdown_summary
 from .docedit import EditError
-from .evaluate import evaluate
+from .evaluate import GitInfo, evaluate
 from .fsio import replace
 from .gitlog import GitError
 from .manual import LoadedManual, find_root, load_manual
 from .newrecord import NewRecordError, new_record
 from .pack import PackError, build_pack, verify_pack
 from .report import github_report, junit_report, kpi_csv_report, kpi_text_report, text_report
-from .results import DEFAULT_FAIL_ON, STATUSES, to_document
+from .results import DEFAULT_FAIL_ON, STATUSES, document_json, to_document
 from .revise import approve, confirm, revise
 from .scaffold import TargetNotEmpty, init_manual
 from .schema import evidence_schema, schema_names, schema_text
@@ -65,7 +65,12 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="the status of every checkpoint as of a date")
     _as_of(check)
-    check.add_argument("--format", choices=["text", "json", "junit", "github"], default="text")
+    check.add_argument(
+        "--format",
+        choices=["text", "json", "junit", "github"],
+        default="text",
+        help="json is indented, or on one line when over 1 MB (default: text)",
+    )
     check.add_argument("--output", type=Path, help="write the report to this file instead of standard output")
     check.add_argument(
         "--fail-on",
@@ -182,8 +187,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _valid_manual(args: argparse.Namespace) -> LoadedManual:
-    loaded = load_manual(_root(args))
+def _valid_manual(args: argparse.Namespace, root: Path | None = None) -> LoadedManual:
+    loaded = load_manual(root or _root(args))
     for issue in loaded.issues:
         print(issue, file=sys.stderr)
     if not loaded.valid:
@@ -208,19 +213,22 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    manual = _valid_manual(args).manual
+    root = _root(args)
+    git = GitInfo.read_in_background(root)  # the commits of the evidence, read while the manual loads
+    manual = _valid_manual(args, root).manual
     as_of = args.as_of or dt.date.today()
     results = evaluate(
         manual,
         as_of,
         fail_on=args.fail_on,
         strict=args.strict,
+        git=git.result(),
         trend_months=args.trend,
         check_timeout=args.check_timeout,
     )
     doc = to_document(results, f"quality-manual {__version__}")
     if args.format == "json":
-        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        text = document_json(doc)
     elif args.format == "junit":
         text = junit_report(doc)
     elif args.format == "github":
@@ -234,7 +242,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_kpi(args: argparse.Namespace) -> int:
     manual = _valid_manual(args).manual
     as_of = args.as_of or dt.date.today()
-    results = evaluate(manual, as_of)
+    results = evaluate(manual, as_of, git=GitInfo())  # KPIs do not show commits
     if args.format == "json":
         text = json.dumps({"as_of": as_of.isoformat(), "kpis": results.kpis}, ensure_ascii=False, indent=2) + "\n"
     elif args.format == "csv":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,21 @@ class GitInfo:
         except GitError:
             return cls()
         return cls(head, {path: commits[0] for path, commits in touched.items()})
+
+    @classmethod
+    def read_in_background(cls, root: Path) -> Future[GitInfo]:
+        """`read` in a thread, started now: git runs in its own process (on another core
+        while the caller loads the manual); `.result()` waits for it."""
+        future: Future[GitInfo] = Future()
+
+        def run() -> None:
+            try:
+                future.set_result(cls.read(root))
+            except BaseException as exc:  # handed to whoever asks for the result
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="qms-git", daemon=True).start()
+        return future
 
 
 def evaluate(
@@ -111,18 +127,19 @@ def _inputs(cp: Checkpoint, ctx: Context) -> tuple[Any, ...]:
             parts += [kpi.source.version, ctx.versions_of_type(kpi.source_type)]
             parts.append(ctx.versions_of_type(KPI_MISS_ANALYSIS))
     parts.append(tuple(r.source.version for r in ctx.satisfying(cp.id)))
-    parts.append(tuple(w.source.version for w in manual.waivers.values() if w.checkpoint == cp.id))
+    parts.append(tuple(w.source.version for w in ctx.waivers_of(cp.id)))
     return tuple(parts)
 
 
 def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> CheckpointResult:
     outcome = _real_outcome(cp, ctx)
     warnings: list[str] = []
-    waiver = _waiver_for(cp, ctx.manual, ctx.as_of, warnings)
+    waiver = _waiver_for(ctx.waivers_of(cp.id), ctx.as_of, warnings)
     status, real = outcome.status, None
     if waiver is not None and status != "pass":
         status, real = "waived", outcome.status
     failing = status in ("fail", "missing", "stale", "error")
+    refs, known = ctx.refs, ctx.manual.evidence
     return CheckpointResult(
         id=cp.id,
         title=cp.title,
@@ -135,7 +152,7 @@ def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoi
         path=cp.source.rel,
         line=cp.source.line_of(("id",)),
         periods=outcome.periods,
-        evidence=tuple(_evidence_ref(rid, ctx, git) for rid in outcome.records if rid in ctx.manual.evidence),
+        evidence=tuple(refs.get(rid) or _evidence_ref(rid, ctx, git) for rid in outcome.records if rid in known),
         remedy=cp.remedy if failing or status == "due-soon" else None,
         waiver=_waiver_ref(waiver) if waiver is not None else None,
         real_status=real,
@@ -146,8 +163,11 @@ def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoi
 
 def _suspect(cp: Checkpoint, ctx: Context) -> tuple[str, ...]:
     """Records that satisfy this checkpoint but were confirmed against other content."""
+    records = ctx.satisfying(cp.id)
+    if not records:
+        return ()  # no need for the fingerprint (a digest of the checkpoint and its clause)
     stamp = fingerprint(cp, ctx.manual)
-    return tuple(sorted(r.id for r in ctx.satisfying(cp.id) if (r.data.get("confirmed") or {}).get(cp.id) != stamp))
+    return tuple(sorted(r.id for r in records if (r.data.get("confirmed") or {}).get(cp.id) != stamp))
 
 
 def _real_outcome(cp: Checkpoint, ctx: Context) -> Outcome:
@@ -215,10 +235,10 @@ def _with_timeout(func: Any, arguments: dict[str, Any], timeout: float) -> Any:
     return outcome.get("value")
 
 
-def _waiver_for(cp: Checkpoint, manual: Manual, as_of: dt.date, warnings: list[str]) -> Waiver | None:
+def _waiver_for(waivers: list[Waiver], as_of: dt.date, warnings: list[str]) -> Waiver | None:
     valid = None
-    for waiver in sorted(manual.waivers.values(), key=lambda w: w.id):
-        if waiver.checkpoint != cp.id or waiver.granted is None or waiver.granted > as_of:
+    for waiver in waivers:
+        if waiver.granted is None or waiver.granted > as_of:
             continue
         if waiver.expires is not None and as_of >= waiver.expires:
             warnings.append(f"waiver {waiver.id} expired on {waiver.expires}; the real status applies")
@@ -232,10 +252,8 @@ def _waiver_ref(waiver: Waiver) -> WaiverRef:
 
 
 def _evidence_ref(record_id: str, ctx: Context, git: GitInfo) -> EvidenceRef:
-    """The reference to one record, made once per evaluation however many results use it."""
-    cached = ctx.refs.get(record_id)
-    if cached is not None:
-        return cached
+    """The reference to one record, made once per evaluation however many results use it
+    (the caller looks in `ctx.refs` first)."""
     manual = ctx.manual
     record = manual.evidence[record_id]
     files = [(relpath(a.resolved, manual.root), a.sha256) for a in record.attachments]

@@ -99,6 +99,14 @@ def kpi_periods(kpi: Kpi, as_of: dt.date, since: dt.date | None = None, years: i
 
 
 def evaluate_kpi(kpi: Kpi, ctx: Context) -> list[KpiValue]:
+    """The KPI's values, computed once per evaluation however many checkpoints name it."""
+    if kpi.id not in ctx.kpi_values:
+        ctx.kpi_values[kpi.id] = _evaluate_kpi(kpi, ctx)
+    values: list[KpiValue] = ctx.kpi_values[kpi.id]
+    return values
+
+
+def _evaluate_kpi(kpi: Kpi, ctx: Context) -> list[KpiValue]:
     func = resolve_function(kpi.compute)
     frame = source_frame(kpi, ctx)
     analyses = _analyses(ctx, kpi.id)
@@ -263,7 +271,7 @@ def first_contact_resolution_rate(frame: pd.DataFrame, period: Period, manual: M
 
 def mean_resolution_time(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
     """Σ(事件解决时间 − 事件受理时间) / 已解决事件数, in hours, by the month opened."""
-    opened = _within(frame, "opened_at", period)
+    opened = _within(frame, "opened_at", period)[["opened_at", "resolved_at", "status"]]  # only what it filters
     resolved = opened[(opened["status"] == "已解决") & opened["resolved_at"].notna()]
     if resolved.empty:
         return None

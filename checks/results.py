@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,10 @@ DEFAULT_FAIL_ON = ("fail", "missing", "stale", "error")
 # Worst first: a checkpoint with several rules takes the worst of their statuses.
 SEVERITY_ORDER = ("error", "fail", "missing", "stale", "due-soon", "pass")
 RESULTS_SCHEMA_ID = "urn:quality-manual:schema:results"
+# Above this size (compact) a results document is written without indentation: nobody
+# reads it by eye (GitHub does not show such a diff), and json's indenting encoder is
+# pure Python, several times slower than the compact one on a large manual.
+INDENT_LIMIT = 1_000_000
 
 
 def worst(statuses: list[str]) -> str:
@@ -143,7 +148,22 @@ def _period(p: PeriodResult) -> dict[str, Any]:
     }
 
 
-def checkpoint_document(r: CheckpointResult) -> dict[str, Any]:
+def _evidence(e: EvidenceRef) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "path": e.path,
+        "date": _date(e.date),
+        "type": e.type,
+        "commit": e.commit,
+        "attachments": [{"path": p, "sha256": s} for p, s in e.attachments],
+    }
+
+
+def checkpoint_document(r: CheckpointResult, evidence: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The checkpoint's entry. `evidence` (by id() of the EvidenceRef) lets the entries of one
+    document share the dict of a record that many checkpoints use: a record's ref is one
+    object per evaluation, so it is converted once, not once per checkpoint."""
+    evidence = {} if evidence is None else evidence
     return {
         "id": r.id,
         "title": r.title,
@@ -155,17 +175,7 @@ def checkpoint_document(r: CheckpointResult) -> dict[str, Any]:
         "reason": r.reason,
         "source": {"path": r.path, "line": r.line},
         "periods": [_period(p) for p in r.periods],
-        "evidence": [
-            {
-                "id": e.id,
-                "path": e.path,
-                "date": _date(e.date),
-                "type": e.type,
-                "commit": e.commit,
-                "attachments": [{"path": p, "sha256": s} for p, s in e.attachments],
-            }
-            for e in r.evidence
-        ],
+        "evidence": [evidence.get(id(e)) or evidence.setdefault(id(e), _evidence(e)) for e in r.evidence],
         "remedy": r.remedy,
         "waiver": None
         if r.waiver is None
@@ -191,6 +201,7 @@ def document_document(d: DocumentResult) -> dict[str, Any]:
 def to_document(results: Results, generator: str) -> dict[str, Any]:
     """The canonical results document (validates against results.schema.json)."""
     counts = results.counts()
+    evidence: dict[int, dict[str, Any]] = {}  # every ref stays alive in `results`, so ids are not reused
     return {
         "$schema": RESULTS_SCHEMA_ID,
         "as_of": results.as_of.isoformat(),
@@ -207,8 +218,16 @@ def to_document(results: Results, generator: str) -> dict[str, Any]:
             "documents_failing": [d.id for d in results.failing_documents],
             "ok": results.ok,
         },
-        "checkpoints": [checkpoint_document(r) for r in results.checkpoints],
+        "checkpoints": [checkpoint_document(r, evidence) for r in results.checkpoints],
         "documents": [document_document(d) for d in results.documents],
         "kpis": results.kpis,
         "trend": results.trend,
     }
+
+
+def document_json(doc: dict[str, Any]) -> str:
+    """The document as JSON text: indented, or compact when large (see INDENT_LIMIT)."""
+    compact = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    if len(compact) > INDENT_LIMIT:
+        return compact + "\n"
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

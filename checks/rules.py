@@ -14,7 +14,7 @@ import pandas as pd
 from .cache import BuildCache, stamp
 from .data import DataCache, DataError
 from .loader import relpath
-from .model import Checkpoint, Evidence, Manual, Rule
+from .model import Checkpoint, Evidence, Manual, Rule, Waiver
 from .periods import (
     Duration,
     Period,
@@ -61,6 +61,8 @@ class Context:
     cache: BuildCache | None = None  # results kept between evaluations (mkdocs serve)
     _versions: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     _shared: tuple[Any, ...] | None = None
+    _waivers: dict[str, list[Waiver]] | None = None
+    kpi_values: dict[str, Any] = field(default_factory=dict)  # KPI id -> its values (checks.kpis)
 
     def versions_of_type(self, type_id: str) -> tuple[Any, ...]:
         """What a rule over one evidence type reads: its records (and their data files) as of
@@ -87,7 +89,7 @@ class Context:
         if self._types is None:
             grouped: dict[str, list[Evidence]] = defaultdict(list)
             satisfying: dict[str, list[Evidence]] = defaultdict(list)
-            for record in sorted(self.manual.evidence.values(), key=lambda r: (r.date or dt.date.min, r.id)):
+            for record in sorted(self.manual.evidence.values(), key=_by_date):
                 if record.date is None or record.date > self.as_of:
                     continue
                 grouped[record.type].append(record)
@@ -102,6 +104,15 @@ class Context:
                 self._types[type_id] = TypeIndex(records, [r.date for r in records if r.date], dict(labels))
             self._satisfying = dict(satisfying)
         return self._types
+
+    def waivers_of(self, cp_id: str) -> list[Waiver]:
+        """The waivers naming a checkpoint, by id (grouped once, not searched per checkpoint)."""
+        if self._waivers is None:
+            grouped: dict[str, list[Waiver]] = defaultdict(list)
+            for waiver in sorted(self.manual.waivers.values(), key=lambda w: w.id):
+                grouped[waiver.checkpoint].append(waiver)
+            self._waivers = dict(grouped)
+        return self._waivers.get(cp_id, [])
 
     def type_index(self, type_id: str) -> TypeIndex:
         return self._index().get(type_id) or TypeIndex([], [], {})
@@ -204,13 +215,20 @@ def _in(record: Evidence, occ: _Occurrence) -> bool:
 
 
 def _records_in(index: TypeIndex, occ: _Occurrence) -> list[Evidence]:
-    """The records that count for an occurrence (the same as testing `_in` on every record)."""
+    """The records that count for an occurrence (the same as testing `_in` on every record),
+    oldest first."""
     period = occ.period
-    start = max(period.start, dt.date(1, 1, 1))
-    candidates = {r.id: r for r in index.in_window(start, period.end)}
-    if not occ.by_date_only:
-        candidates.update((r.id, r) for r in index.by_label.get(period.label, []))
-    return sorted((r for r in candidates.values() if _in(r, occ)), key=lambda r: (r.date or dt.date.min, r.id))
+    window = index.in_window(max(period.start, dt.date(1, 1, 1)), period.end)  # sorted as the index is
+    if occ.by_date_only:
+        return window
+    inside = [r for r in window if _in(r, occ)]
+    # Labelled for this period but dated outside it (e.g. a Q4 report written in January).
+    late = [r for r in index.by_label.get(period.label, []) if r.date is not None and not period.contains(r.date)]
+    return sorted(inside + late, key=_by_date) if late else inside
+
+
+def _by_date(record: Evidence) -> tuple[dt.date, str]:
+    return (record.date or dt.date.min, record.id)
 
 
 def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
@@ -231,9 +249,11 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
     used: list[Evidence] = []
     what = ctx.type_title(rule.evidence)
     index = ctx.type_index(rule.evidence)
+    looked_at: dict[str, Evidence] = {}
     for occ in past + upcoming:
         inside = _records_in(index, occ)
-        matching = [r for r in inside if not unmet_conditions(r.data, where, ctx.manual)]
+        looked_at.update((r.id, r) for r in inside)
+        matching = [r for r in inside if not unmet_conditions(r.data, where, ctx.manual)] if where else inside
         label, due = occ.period.label, occ.period.due
         is_late = occ in past and due < as_of
         if len(matching) >= rule.count:
@@ -265,8 +285,7 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
 
     rows = rule.raw.get("rows")
     if rows:
-        looked_at = {r.id: r for o in past + upcoming for r in _records_in(index, o)}
-        row_outcome = _rows_rule(rows, sorted(looked_at.values(), key=lambda r: (r.date or dt.date.min, r.id)), ctx)
+        row_outcome = _rows_rule(rows, sorted(looked_at.values(), key=_by_date), ctx)
         if row_outcome is not None:
             outcomes.append(row_outcome)
     if not outcomes:

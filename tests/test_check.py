@@ -15,8 +15,8 @@ from junitparser import JUnitXml
 from junitparser import junitparser as jp
 
 from checks import load_manual
-from checks.evaluate import evaluate
-from checks.results import Outcome, to_document
+from checks.evaluate import GitInfo, evaluate
+from checks.results import INDENT_LIMIT, Outcome, checkpoint_document, document_json, to_document
 from conftest import REPO, run_qms
 
 D = dt.date.fromisoformat
@@ -121,6 +121,31 @@ def test_half_yearly_is_stale_when_last_half_has_none(minimal: Path) -> None:
     assert status_of(minimal, "2025-07-01", "cp-half")[0] == "pass"  # H1 2025 has the April record
     assert status_of(minimal, "2025-12-15", "cp-half")[0] == "due-soon"
     assert status_of(minimal, "2026-01-02", "cp-half")[0] == "stale"
+
+
+def test_a_period_takes_records_labelled_for_it_or_dated_in_it_oldest_first(minimal: Path) -> None:
+    for rid, period, day in [
+        ("AR-late", "2025-Q3", "2025-10-05"),  # labelled for Q3, written after it ended
+        ("AR-year", "2025", "2025-08-01"),  # a label of another granularity: its date counts
+        ("AR-q2", "2025-Q2", "2025-08-15"),  # labelled for another quarter: not Q3's
+        ("AR-none", None, "2025-09-01"),
+    ]:
+        label = f"period: '{period}'\n" if period else ""
+        write(
+            minimal,
+            f"evidence/2025/audit/{rid}.yaml",
+            f"id: {rid}\nkind: evidence\ntitle: t\ntype: internal-audit-report\ndate: {day}\n{label}"
+            "owner: quality-group\naudited_departments: [mgmt-dept]\n",
+        )
+    checkpoint(minimal, "cp-q", "  - evidence: internal-audit-report\n    every: P3M\n    count: 4\n")
+    loaded = load_manual(minimal)
+    assert loaded.valid, [str(i) for i in loaded.issues]
+    result = next(r for r in evaluate(loaded.manual, D("2025-10-10"), with_kpis=False).checkpoints if r.id == "cp-q")
+    assert [(p.label, p.records) for p in result.periods] == [
+        ("2025-Q3", ("AR-year", "AR-none", "AR-late")),
+        ("2025-Q4", ()),  # AR-late is labelled for another quarter
+    ]
+    assert result.reason == "3 of 4 内审报告 (internal-audit-report) for 2025-Q3, due 2025-09-30"
 
 
 def test_plan_row_needs_one_record_per_scheduled_month(minimal: Path) -> None:
@@ -317,6 +342,26 @@ def test_json_output_validates_against_shipped_schema(minimal: Path) -> None:
     evidence = doc["checkpoints"][0]["evidence"][0]
     assert evidence["path"] == AUDIT
     assert evidence["attachments"][0]["path"] == "evidence/2025/audit/report.txt"
+    assert doc["commit"] is None and evidence["commit"] is None  # not a git checkout
+    assert result.stdout.startswith('{\n  "$schema": ')  # a small document is indented
+
+
+def test_a_large_json_document_is_written_on_one_line(minimal: Path) -> None:
+    doc = to_document(evaluate(load_manual(minimal).manual, D("2026-08-01")), "test")
+    large = dict(doc, generator="x" * INDENT_LIMIT)
+    text = document_json(large)
+    assert text.endswith("}\n") and text.count("\n") == 1
+    assert json.loads(text) == large
+    assert json.loads(document_json(doc)) == doc
+
+
+def test_checkpoints_share_the_entry_of_a_record_they_both_use(minimal: Path) -> None:
+    checkpoint(minimal, "cp-any", "  - evidence: internal-audit-report\n")
+    results = evaluate(load_manual(minimal).manual, D("2025-12-31"), with_kpis=False)
+    doc = to_document(results, "test")
+    first, second = (c["evidence"][0] for c in doc["checkpoints"])
+    assert first is second and first["id"] == "IAR-2025"
+    assert doc["checkpoints"] == [checkpoint_document(r) for r in results.checkpoints]
 
 
 def test_junit_output_parses_with_failures(minimal: Path, tmp_path: Path) -> None:
@@ -367,6 +412,9 @@ def test_evidence_names_its_git_commit(minimal: Path) -> None:
     doc = to_document(evaluate(load_manual(minimal).manual, D("2025-12-31"), with_kpis=False), "test")
     assert doc["commit"] == head
     assert doc["checkpoints"][0]["evidence"][0]["commit"] == head
+    assert GitInfo.read_in_background(minimal).result() == GitInfo.read(minimal)
+    shown = json.loads(run_qms("--root", minimal, "check", "--as-of", "2025-12-31", "--format", "json").stdout)
+    assert shown["commit"] == head and shown["checkpoints"][0]["evidence"][0]["commit"] == head
 
 
 def test_annual_plan_custom_check(minimal: Path) -> None:

@@ -14,6 +14,8 @@ import pytest
 
 from checks import load_manual
 from checks.evaluate import evaluate
+from checks.kpis import evaluate_kpi, kpi_documents, kpi_rule
+from checks.rules import Context
 from conftest import REPO, run_qms
 
 AS_OF = dt.date(2025, 12, 31)
@@ -205,6 +207,17 @@ def test_missed_kpi_fails_its_checkpoint_until_analysed(manual: Path) -> None:
     result = next(r for r in evaluate(loaded.manual, AS_OF).checkpoints if r.id == "cp-kpi-customer-satisfaction")
     assert result.status == "pass"
     assert "analysed in KMA-2025" in result.reason
+
+
+def test_a_kpi_is_computed_once_per_evaluation(manual: Path) -> None:
+    test_customer_satisfaction(manual)
+    loaded = load_manual(manual)
+    ctx = Context(loaded.manual, AS_OF)
+    kpi = loaded.manual.kpis["customer-satisfaction"]
+    assert kpi_rule(kpi.id, ctx).status == "pass"  # the checkpoint's rule computes the values...
+    assert evaluate_kpi(kpi, ctx) is ctx.kpi_values[kpi.id]  # ...which the KPI table then reuses
+    table = next(d for d in kpi_documents(ctx) if d["id"] == kpi.id)
+    assert table == next(d for d in evaluate(loaded.manual, AS_OF).kpis if d["id"] == kpi.id)
 
 
 def test_bad_column_names_file_column_and_row(manual: Path) -> None:
