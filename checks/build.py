@@ -152,12 +152,28 @@ def _evidence_type(doc: RawDocument) -> EvidenceType:
     )
 
 
-def resolve_relative(source: Source, written: str) -> Path:
-    """A path written in a record, relative to the record's folder."""
-    return (source.path.parent / written).resolve()
+def resolve_relative(source: Source, written: str, folders: dict[Path, Path] | None = None) -> Path:
+    """A path written in a record, relative to the record's folder, with links resolved.
+
+    `folders` remembers the real path of each record folder (during one load: a folder
+    may become a link between two). Resolving checks every folder up to the root, and
+    most records attach files lying beside them: for a plain name that is no link
+    itself, the real folder and the name make the real path."""
+    folder = source.path.parent
+    path = folder / written
+    if folders is None or not _plain_name(written) or path.is_symlink():
+        return path.resolve()
+    if folder not in folders:
+        folders[folder] = folder.resolve()
+    return folders[folder] / written
 
 
-def _evidence(doc: RawDocument) -> Evidence:
+def _plain_name(written: str) -> bool:
+    # Separators (any system's), drives and NUL (which resolve() refuses) take the long way.
+    return written not in ("", ".", "..") and not any(c in written for c in "/\\:\0")
+
+
+def _evidence(doc: RawDocument, folders: dict[Path, Path] | None = None) -> Evidence:
     d = doc.data
     return Evidence(
         **_base(doc),
@@ -169,10 +185,10 @@ def _evidence(doc: RawDocument) -> Evidence:
         approved_by=d.get("approved_by"),
         satisfies=tuple(d.get("satisfies", [])),
         attachments=tuple(
-            Attachment(a["path"], a["sha256"], resolve_relative(doc.source, a["path"]))
+            Attachment(a["path"], a["sha256"], resolve_relative(doc.source, a["path"], folders))
             for a in d.get("attachments", [])
         ),
-        data_files=tuple(resolve_relative(doc.source, p) for p in d.get("data", [])),
+        data_files=tuple(resolve_relative(doc.source, p, folders) for p in d.get("data", [])),
     )
 
 
@@ -221,5 +237,9 @@ BUILDERS: dict[str, Callable[[RawDocument], ManualObject]] = {
 }
 
 
-def build(doc: RawDocument) -> ManualObject:
+def build(doc: RawDocument, folders: dict[Path, Path] | None = None) -> ManualObject:
+    """The model object of a schema-valid document; pass the same `folders` to every
+    build of one load (see `resolve_relative`)."""
+    if doc.data["kind"] == "evidence":
+        return _evidence(doc, folders)
     return BUILDERS[doc.data["kind"]](doc)

@@ -7,6 +7,8 @@ raises for bad content.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -31,12 +33,36 @@ _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _KEY_LINE = re.compile(r"^(id|kind)\s*:")
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.MappingNode: _MAP, yaml.SequenceNode: _SEQ}
+# First characters of the plain scalars that may be something other than a string
+# ('' is the empty scalar, null).
+_IMPLICIT_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+_PLAIN_RESOLVER = yaml.resolver.Resolver()
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_plain(value: str) -> str:
+    """PyYAML's own resolution of a plain scalar; remembered, since values such as
+    dates and field names repeat in every file."""
+    return str(_PLAIN_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)))
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that keeps impossible dates such as 2025-13-01 as strings.
 
     PyYAML would raise a bare ValueError for them; as strings they reach the
     schema, which reports them with a field path and a line.
     """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """The tags PyYAML's resolver gives, without its regular expressions for the
+        many values that cannot match one (the parser asks for every node)."""
+        if kind is yaml.ScalarNode and implicit[0] and value[:1] in _IMPLICIT_FIRST:
+            return _resolve_plain(value)
+        return _DEFAULT_TAGS[kind]
 
 
 def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
@@ -65,20 +91,35 @@ class LoadResult:
 
 
 def iter_source_files(root: Path) -> Iterator[Path]:
-    """Every candidate source file under policy/ and evidence/, in a stable order."""
+    """Every candidate source file under policy/ and evidence/, in a stable order: that of
+    sorted paths (folder by folder). Hidden files and folders are skipped; links to
+    folders are not followed, links to files are."""
     for top in ("policy", "evidence"):
         base = root / top
-        if not base.is_dir():
+        if base.is_dir():
+            yield from _walk_sources(base)
+
+
+def _walk_sources(folder: Path) -> Iterator[Path]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: os.path.normcase(e.name))  # as paths sort
+    except PermissionError:  # as pathlib's glob: an unreadable folder has nothing to offer
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
             continue
-        for path in sorted(base.rglob("*")):
-            rel_parts = path.relative_to(base).parts
-            if any(part.startswith(".") for part in rel_parts):
-                continue
-            if path.suffix.lower() in SOURCE_SUFFIXES and path.is_file():
-                yield path
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk_sources(folder / entry.name)
+        elif entry.name.lower().endswith(SOURCE_SUFFIXES) and entry.is_file():
+            yield folder / entry.name
 
 
 def relpath(path: Path, root: Path) -> str:
+    # The common case, a path whose text starts with the root's, costs far less than relative_to.
+    text, root_text = str(path), str(root)
+    if root_text != os.sep and text.startswith(root_text + os.sep):
+        return text[len(root_text) + 1 :].replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -127,20 +168,41 @@ class _NeedsDetail(Exception):
     """The quick parse met something to report: parse again, node by node."""
 
 
-class _QuickLoader(_Loader):
-    """Builds the data straight away and stops at anything `parse_yaml` must report
-    (duplicate or non-string keys), so that only those files pay for a second,
-    detailed parse. Texts that may hold anchors or deep nesting never come here."""
+# Tags of the scalars `_quick_data` builds itself, with PyYAML's constructors.
+_QUICK_SCALARS = {
+    tag: _Loader.yaml_constructors[tag]
+    for tag in (
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:timestamp",
+    )
+}
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
-        keys = set()
-        for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+
+def _quick_data(loader: Any, node: yaml.Node) -> Any:
+    """The data of a composed node, as PyYAML's constructor would give it, built directly
+    (PyYAML's general constructor costs twice the parse). Anything `parse_yaml` must
+    report (duplicate or non-string keys) or that this does not build (merge keys,
+    explicit tags such as !!set) raises _NeedsDetail, for the detailed parse."""
+    cls, tag = node.__class__, node.tag
+    if cls is yaml.ScalarNode:
+        if tag == _STR:
+            return node.value
+        construct = _QUICK_SCALARS.get(tag)
+        if construct is not None:
+            return construct(loader, node)
+    elif cls is yaml.MappingNode and tag == _MAP:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode or key_node.tag != _STR or key_node.value in mapping:
                 raise _NeedsDetail()
-            if key_node.value in keys:
-                raise _NeedsDetail()
-            keys.add(key_node.value)
-        return super().construct_mapping(node, deep)
+            mapping[key_node.value] = _quick_data(loader, value_node)
+        return mapping
+    elif cls is yaml.SequenceNode and tag == _SEQ:
+        return [_quick_data(loader, item) for item in node.value]
+    raise _NeedsDetail()
 
 
 class LazyLines(Mapping[FieldPath, int]):
@@ -184,9 +246,11 @@ def parse_yaml(text: str, rel: str, first_line: int) -> tuple[Any, Mapping[Field
     errors: YAML's last-one-wins would silently drop a value.
     """
     if "&" not in text and not _maybe_deep(text):
-        loader = _QuickLoader(text)
+        loader = _Loader(text)
         try:
-            return loader.get_single_data(), LazyLines(text, first_line), []
+            node = loader.get_single_node()
+            data = None if node is None else _quick_data(loader, node)
+            return data, LazyLines(text, first_line), []
         except (_NeedsDetail, yaml.YAMLError, RecursionError):
             pass  # parse again, node by node, for the exact messages
         finally:
@@ -330,12 +394,33 @@ def load_text(text: str, path: Path, rel: str) -> LoadResult:
     return LoadResult(document=RawDocument(source, data))
 
 
+_PLAIN = frozenset([str, int, float, bool, type(None)])
+
+
 def to_json_compatible(value: Any) -> Any:
-    """Dates become ISO strings so JSON Schema can check them like any string."""
+    """Dates become ISO strings so JSON Schema can check them like any string.
+
+    Only mappings and lists with a date somewhere inside are copied; the rest is
+    returned as it is (most of a manual holds no dates), so callers must not change it.
+    """
     if isinstance(value, dict):
-        return {str(k): to_json_compatible(v) for k, v in value.items()}
+        copied = value
+        for key, item in value.items():
+            if key.__class__ is not str:
+                return {str(k): to_json_compatible(v) for k, v in value.items()}
+            if item.__class__ not in _PLAIN and (new := to_json_compatible(item)) is not item:
+                if copied is value:
+                    copied = dict(value)
+                copied[key] = new
+        return copied
     if isinstance(value, list):
-        return [to_json_compatible(v) for v in value]
+        copied_list = value
+        for index, item in enumerate(value):
+            if item.__class__ not in _PLAIN and (new := to_json_compatible(item)) is not item:
+                if copied_list is value:
+                    copied_list = list(value)
+                copied_list[index] = new
+        return copied_list
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value

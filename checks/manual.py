@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +13,7 @@ from .cache import BuildCache
 from .loader import RawDocument, iter_source_files, load_file
 from .model import Issue, Manual
 from .references import check_manual, sha256_of
-from .schema import DocumentValidator, check_type_fields, evidence_schema, load_schema, validate_document, validator_for
+from .schema import DocumentValidator, check_type_fields, evidence_validator, open_evidence_validator, validate_document
 
 
 @dataclass
@@ -38,14 +41,35 @@ def find_root(start: Path) -> Path:
 
 def load_manual(root: Path, cache: BuildCache | None = None) -> LoadedManual:
     """The manual under `root`; with a cache, unchanged files are not parsed or checked again."""
-    root = root.resolve()
+    with _collector_paused():
+        return _load_manual(root.resolve(), cache)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes dozens of containers per file that all live on and form no cycles:
+    Python's cyclic garbage collector would walk them again and again as they pile up
+    (a fifth of the load time of a large manual), to find nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_manual(root: Path, cache: BuildCache | None) -> LoadedManual:
     manual = Manual(root=root)
     issues: list[Issue] = []
     documents: list[RawDocument] = []
-    seen: set[Path] = set()
+    seen: set[Path] = set()  # for the cache to forget the files that are gone
     for path in iter_source_files(root):
-        seen.add(path)
-        result = cache.load(path, root) if cache is not None else load_file(path, root)
+        if cache is not None:
+            seen.add(path)
+            result = cache.load(path, root)
+        else:
+            result = load_file(path, root)
         issues.extend(result.issues)
         if result.page is not None:
             manual.pages.append(result.page)
@@ -56,11 +80,12 @@ def load_manual(root: Path, cache: BuildCache | None = None) -> LoadedManual:
     # Evidence types first: a record's schema depends on its type's fields.
     ordered = sorted(documents, key=lambda d: d.data.get("kind") == "evidence")
     validators: dict[str, DocumentValidator] = {}  # one per evidence type
+    folders: dict[Path, Path] = {}  # the real path of each record folder
     for doc in ordered:
         problems = _cached_schema_issues(doc, manual, validators, cache)
         issues.extend(problems)
         if not problems:
-            obj = build(doc)
+            obj = build(doc, folders)
             manual.collection(obj.kind)[obj.id] = obj
         elif isinstance(doc.data.get("id"), str):
             manual.broken.add(doc.data["id"])
@@ -115,13 +140,11 @@ def _schema_issues(doc: RawDocument, manual: Manual, validators: dict[str, Docum
     type_id = doc.data.get("type")
     etype = manual.evidence_types.get(type_id) if isinstance(type_id, str) else None
     if etype is None:
-        schema = load_schema("evidence")
-        schema["additionalProperties"] = True  # its type's fields cannot be known
-        problems = validate_document(doc, schema)
+        problems = validate_document(doc, open_evidence_validator())  # its type's fields cannot be known
         if isinstance(type_id, str):
             problems.append(doc.source.issue(("type",), f"unknown evidence type '{type_id}'"))
         return problems
     if etype.id not in validators:
         fields = etype.fields if check_type_fields(etype.fields) is None else {}
-        validators[etype.id] = validator_for(evidence_schema(etype.id, fields))
+        validators[etype.id] = evidence_validator(etype.id, fields)
     return validate_document(doc, validators[etype.id])

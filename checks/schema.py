@@ -51,16 +51,22 @@ class DocumentValidator:
     """Validates documents against one schema: a compiled validator (fastjsonschema) says
     quickly whether a document is valid; only invalid ones go through jsonschema, whose
     errors make the messages. The quick path is used only when every keyword of the
-    schema means the same in draft 7 (what fastjsonschema implements) and in 2020-12."""
+    schema means the same in draft 7 (what fastjsonschema implements) and in 2020-12.
 
-    def __init__(self, schema: dict[str, Any]) -> None:
+    `parts`, when given, are schemas that together mean the same as `schema` (a document
+    is valid against it exactly when it is valid against each part); they are compiled
+    one by one and shared, as compiling is slow and most of a schema is often common."""
+
+    def __init__(self, schema: dict[str, Any], parts: list[dict[str, Any]] | None = None) -> None:
         self.full = Draft202012Validator(schema, format_checker=_FORMATS)
-        self.quick = _compile(schema)
+        quick = [_compiled(part) for part in parts or [schema]]
+        self.quick = None if None in quick else quick
 
     def is_valid(self, data: Any) -> bool:
         if self.quick is not None:
             try:
-                self.quick(data)
+                for check in self.quick:
+                    check(data)
                 return True
             except fastjsonschema.JsonSchemaException:
                 return False
@@ -147,14 +153,32 @@ def _compile(schema: dict[str, Any]) -> Any:
     quick = {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
     quick["$schema"] = "http://json-schema.org/draft-07/schema#"
     try:
-        return fastjsonschema.compile(quick, formats={"date": _valid_date})
+        # use_default=False: validating must not fill `default` values into the document.
+        return fastjsonschema.compile(quick, formats={"date": _valid_date}, use_default=False)
     except Exception:  # any schema it cannot compile is simply validated the slow way
         return None
+
+
+_COMPILED: dict[str, Any] = {}
+
+
+def _compiled(schema: dict[str, Any]) -> Any:
+    """`_compile`, once per distinct schema (repr tells apart what JSON would not, such as
+    a date and its ISO string)."""
+    key = repr(schema)
+    if key not in _COMPILED:
+        if len(_COMPILED) >= 1024:  # a long `mkdocs serve` sees many versions of its types
+            _COMPILED.clear()
+        _COMPILED[key] = _compile(schema)
+    return _COMPILED[key]
 
 
 @cache
 def _validator(name: str) -> DocumentValidator:
     return DocumentValidator(_schema(name))
+
+
+_TYPE_KEYWORDS = ("allOf", "anyOf", "oneOf", "if", "then", "else", "dependentRequired")
 
 
 def evidence_schema(type_id: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -164,14 +188,63 @@ def evidence_schema(type_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     schema["title"] = f"evidence record of type {type_id}"
     schema["properties"].update(copy.deepcopy(fields.get("properties", {})))
     schema["required"] = list(dict.fromkeys(schema["required"] + list(fields.get("required", []))))
-    for keyword in ("allOf", "anyOf", "oneOf", "if", "then", "else", "dependentRequired"):
+    for keyword in _TYPE_KEYWORDS:
         if keyword in fields:
             schema[keyword] = copy.deepcopy(fields[keyword])
     return schema
 
 
+def evidence_validator(type_id: str, fields: dict[str, Any]) -> DocumentValidator:
+    """A validator of the records of one evidence type (`fields` checked by `check_type_fields`).
+
+    Its quick check is in two parts: the base fields, compiled once for all types, and
+    the type's own fields, which also close the record to unknown keys (compiled once
+    per distinct `fields`). Compiling the whole schema of every type took longer than
+    validating all their records."""
+    schema = evidence_schema(type_id, fields)
+    base = _schema("evidence")["properties"]
+    own_properties = fields.get("properties", {})
+    if set(own_properties) & set(base):  # a base field redefined: only the whole schema says how
+        return DocumentValidator(schema)
+    own = {
+        "properties": {**{name: {} for name in base}, **own_properties},
+        "required": list(fields.get("required", [])),
+        "additionalProperties": False,
+    }
+    own.update({keyword: fields[keyword] for keyword in _TYPE_KEYWORDS if keyword in fields})
+    return DocumentValidator(schema, parts=[_open_evidence_schema(), own])
+
+
+@cache
+def open_evidence_validator() -> DocumentValidator:
+    """For records whose type is unknown: the base fields, and any others."""
+    return DocumentValidator(_open_evidence_schema())
+
+
+@cache
+def _open_evidence_schema() -> dict[str, Any]:
+    schema = load_schema("evidence")
+    schema["additionalProperties"] = True  # the fields of a type are not known here
+    return schema
+
+
+_FIELDS_VERDICTS: dict[str, str | None] = {}
+
+
 def check_type_fields(fields: Any) -> str | None:
-    """Why an evidence type's `fields` is not a usable schema, or None."""
+    """Why an evidence type's `fields` is not a usable schema, or None.
+
+    Checking a schema is slow and every load asks twice per type (for its records, and
+    for the type itself), so verdicts are kept by the exact value (its repr)."""
+    key = repr(fields)
+    if key not in _FIELDS_VERDICTS:
+        if len(_FIELDS_VERDICTS) >= 1024:
+            _FIELDS_VERDICTS.clear()
+        _FIELDS_VERDICTS[key] = _check_type_fields(fields)
+    return _FIELDS_VERDICTS[key]
+
+
+def _check_type_fields(fields: Any) -> str | None:
     if not isinstance(fields, dict):
         return "must be a JSON Schema object"
     try:
