@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cache import Stamp, stamp
 from .model import DataColumn
 
 try:
@@ -241,18 +242,23 @@ def _first_bad(values: pd.Series, bad: pd.Series, column: DataColumn, rel: str, 
 
 @dataclass
 class DataCache:
-    """Each data file is read once per evaluation, however many rules and KPIs use it."""
+    """Each data file is read once per evaluation, however many rules and KPIs use it, and
+    again only after it changed (a cache kept across `mkdocs serve` rebuilds)."""
 
-    tables: dict[tuple[Path, tuple[DataColumn, ...]], pd.DataFrame | DataError] = field(default_factory=dict)
+    tables: dict[tuple[Path, tuple[DataColumn, ...]], tuple[Stamp | None, pd.DataFrame | DataError]] = field(
+        default_factory=dict
+    )
 
     def table(self, path: Path, columns: tuple[DataColumn, ...], rel: str) -> pd.DataFrame:
-        key = (path, columns)
-        if key not in self.tables:
+        key, now = (path, columns), stamp(path)
+        kept = self.tables.get(key)
+        if kept is None or kept[0] != now or now is None:
             try:
-                self.tables[key] = read_table(path, columns, rel)
+                kept = (now, read_table(path, columns, rel))
             except DataError as exc:
-                self.tables[key] = exc
-        found = self.tables[key]
+                kept = (now, exc)
+            self.tables[key] = kept
+        found = kept[1]
         if isinstance(found, DataError):
             raise found
         return found

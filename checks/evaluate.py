@@ -38,13 +38,21 @@ class GitInfo:
     commits: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, root: Path) -> GitInfo:
+    def read(cls, root: Path, cache: BuildCache | None = None) -> GitInfo:
+        """With a cache, the log is read again only after a commit (HEAD moved)."""
         try:
             head = run_git(root, "rev-parse", "HEAD").strip()
+            key = ("git", root, head)
+            if cache is not None and key in cache.results:
+                kept: GitInfo = cache.results[key]
+                return kept
             touched = commits_by_file(root, ["."])
         except GitError:
             return cls()
-        return cls(head, {path: commits[0] for path, commits in touched.items()})
+        info = cls(head, {path: commits[0] for path, commits in touched.items()})
+        if cache is not None:
+            cache.results[key] = info
+        return info
 
     @classmethod
     def read_in_background(cls, root: Path) -> Future[GitInfo]:
@@ -79,7 +87,7 @@ def evaluate(
 
     `data` lets several evaluations (the trend's month ends, `mkdocs serve` rebuilds)
     read each data file once."""
-    git = git if git is not None else GitInfo.read(manual.root)
+    git = git if git is not None else GitInfo.read(manual.root, cache)
     data = data if data is not None else DataCache()
     ctx = Context(manual, as_of, data=data, check_timeout=check_timeout, cache=cache)
     checkpoints = [evaluate_checkpoint(cp, ctx, git) for cp in sorted(manual.checkpoints.values(), key=_order)]
@@ -276,9 +284,13 @@ def compliance_trend(
     data: DataCache | None = None,
     cache: BuildCache | None = None,
 ) -> list[dict[str, Any]]:
-    """Counts by status at each month end of the last `months` months, then at `as_of`."""
+    """Counts by status at each month end of the last `months` months, then at `as_of`
+    (checkpoints only: documents and KPIs have no place in these counts)."""
     points = []
+    data = data if data is not None else DataCache()
+    checkpoints = sorted(manual.checkpoints.values(), key=_order)
     for day in [*month_ends_before(as_of, months), as_of]:
-        results = evaluate(manual, day, git=git, with_kpis=False, data=data, cache=cache)
-        points.append({"date": day.isoformat(), "by_status": results.counts()})  # checkpoints only
+        ctx = Context(manual, day, data=data, cache=cache)
+        results = Results(day, [evaluate_checkpoint(cp, ctx, git) for cp in checkpoints])
+        points.append({"date": day.isoformat(), "by_status": results.counts()})
     return points

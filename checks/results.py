@@ -198,10 +198,22 @@ def document_document(d: DocumentResult) -> dict[str, Any]:
     return {k: _date(v) if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(d).items()}
 
 
-def to_document(results: Results, generator: str) -> dict[str, Any]:
-    """The canonical results document (validates against results.schema.json)."""
+def to_document(
+    results: Results, generator: str, kept: dict[int, tuple[CheckpointResult, dict[str, Any]]] | None = None
+) -> dict[str, Any]:
+    """The canonical results document (validates against results.schema.json).
+
+    `kept` holds the entries of earlier documents by id() of their result (with the result,
+    so the id is not reused): a result the evaluation kept (checks.cache) gets its entry back."""
     counts = results.counts()
     evidence: dict[int, dict[str, Any]] = {}  # every ref stays alive in `results`, so ids are not reused
+    entries = []
+    for r in results.checkpoints:
+        entry = kept.get(id(r)) if kept is not None else None
+        entries.append(entry[1] if entry is not None else checkpoint_document(r, evidence))
+    if kept is not None:
+        kept.clear()
+        kept.update((id(r), (r, e)) for r, e in zip(results.checkpoints, entries, strict=True))
     return {
         "$schema": RESULTS_SCHEMA_ID,
         "as_of": results.as_of.isoformat(),
@@ -218,7 +230,7 @@ def to_document(results: Results, generator: str) -> dict[str, Any]:
             "documents_failing": [d.id for d in results.failing_documents],
             "ok": results.ok,
         },
-        "checkpoints": [checkpoint_document(r, evidence) for r in results.checkpoints],
+        "checkpoints": entries,
         "documents": [document_document(d) for d in results.documents],
         "kpis": results.kpis,
         "trend": results.trend,

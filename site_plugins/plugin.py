@@ -64,6 +64,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         # `mkdocs serve`: a rebuild re-reads and re-evaluates only what changed.
         self.cache = BuildCache()
         self.memo = PageMemo()
+        self.data = DataCache()  # data files, read again only when they change
+        self.entries: dict[int, Any] = {}  # results-document entries of kept checkpoint results
         self.loaded: LoadedManual | None = None
         self.root = Path()
         self.labels = Labels(None)
@@ -111,9 +113,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         if not self.config.enabled or self.loaded is None:
             return files
         manual = self.loaded.manual
-        data = DataCache()
+        data = self.data
         results = evaluate(manual, self._as_of(), trend_months=self.config.trend_months, data=data, cache=self.cache)
-        document = to_document(results, f"quality-manual {checks.__version__}")
+        document = to_document(results, f"quality-manual {checks.__version__}", kept=self.entries)
         site = self.site = Site.build(
             manual,
             document,
@@ -199,8 +201,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         if "checkpoints" in on:
             add(CHECKPOINTS_INDEX, lambda: pages.checkpoint_index(site), everything(self.memo))
             for cp_id in site.results:
-                make = functools.partial(pages.checkpoint_page, site, cp_id)
-                add(f"checkpoints/{cp_id}.md", make, checkpoint_inputs(site, cp_id))
+                page = functools.partial(pages.checkpoint_page, site, cp_id)
+                add(f"checkpoints/{cp_id}.md", page, checkpoint_inputs(site, cp_id))
         singles = {
             "kpis": pages.kpis_page,
             "plan": pages.plan_page,
