@@ -9,7 +9,8 @@ Generates two manuals with tests/bench/synth.py and measures, on this machine:
       only reading the same files and parsing their YAML (CSafeLoader) and CSVs (pandas);
   (b) `mkdocs build` of a 1,000-object manual with the qms plugin, next to the same
       docs_dir built without it, and the plugin's own time inside the build;
-  (c) the plugin's time when `mkdocs serve` rebuilds after one evidence record changed;
+  (c) the plugin's time when `mkdocs serve` rebuilds after one evidence record changed:
+      its text (c), and its date, which makes the checkpoints reading its type evaluate again (c');
   (d) the peak memory (max RSS) of each.
 
 Every measurement runs in a fresh subprocess (this script again, with --step), so the
@@ -36,6 +37,7 @@ import logging
 import os
 import platform
 import pstats
+import re
 import resource
 import shutil
 import subprocess
@@ -155,14 +157,22 @@ def step_build(root: Path, config_file: str = "mkdocs.yml", profile: Path | None
     }
 
 
-def step_serve(root: Path) -> dict[str, Any]:
+def step_serve(root: Path, edit: str = "text") -> dict[str, Any]:
     """What `mkdocs serve` does when one evidence record changes: build, then rebuild with a
     configuration loaded afresh (serve's builder calls load_config again for every rebuild;
-    MkDocs reuses a plugin instance across rebuilds only if it defines on_startup/on_shutdown)."""
+    MkDocs reuses a plugin instance across rebuilds only if it defines on_startup/on_shutdown).
+
+    edit="text" adds a line to the record's text; edit="date" moves its date a year back,
+    so that every checkpoint that reads records of its type is evaluated again."""
     timer = PluginTimer().install()
     site_dir = Path(tempfile.mkdtemp(prefix="mkdocs_", dir=root))  # serve builds into a temp dir
     record = min(p for p in (root / "evidence").rglob("*.md") if "incident-log" not in p.parts)  # a plain record
     original = record.read_bytes()
+    if edit == "text":
+        edited = original + "\n编辑后重建（基准测试）。\n".encode()
+    else:
+        edited = re.sub(rb"\ndate: (\d{4})", lambda m: b"\ndate: %d" % (int(m.group(1)) - 1), original, count=1)
+        assert edited != original, f"no date in {record}"
     try:
         with WarningCounter() as warnings:
             config = _load_config(root / "mkdocs.yml", site_dir)
@@ -170,11 +180,13 @@ def step_serve(root: Path) -> dict[str, Any]:
             first_plugin = config.plugins["qms"]
             first = _timed_build(config, serve_url=SERVE_URL)
             first_plugin_time = timer.reset()
+            first_statuses = json.loads((site_dir / "status.json").read_text(encoding="utf-8"))["summary"]
 
-            record.write_bytes(original + "\n编辑后重建（基准测试）。\n".encode())
+            record.write_bytes(edited)
             config = _load_config(root / "mkdocs.yml", site_dir)
             rebuild = _timed_build(config, serve_url=SERVE_URL)
             reused = config.plugins["qms"] is first_plugin
+            statuses = json.loads((site_dir / "status.json").read_text(encoding="utf-8"))["summary"]
     finally:
         record.write_bytes(original)
         shutil.rmtree(site_dir, ignore_errors=True)
@@ -186,6 +198,8 @@ def step_serve(root: Path) -> dict[str, Any]:
         "events": timer.seconds,
         "reused_instance": reused,
         "changed": record.relative_to(root).as_posix(),
+        "statuses_changed": statuses["by_status"] != first_statuses["by_status"],
+        "pages_made": config.plugins["qms"].memo.made,
         "warnings": warnings.count,
     }
 
@@ -197,6 +211,7 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "build": step_build,
     "build-plain": lambda root: step_build(root, "mkdocs-plain.yml"),
     "serve": step_serve,
+    "serve-date": lambda root: step_serve(root, "date"),
 }
 
 
@@ -393,6 +408,7 @@ def main() -> None:
             "build-plain": measure("build-plain", site_root),
             "build": measure("build", site_root),
             "serve": measure("serve", site_root),
+            "serve-date": measure("serve-date", site_root),
         }
         if args.profile:
             args.profile.mkdir(parents=True, exist_ok=True)
@@ -415,7 +431,7 @@ def print_report(
     c, s = sizes["check"], sizes["site"]
     csv_mb = sum(p.stat().st_size for p in (check_root / "evidence").rglob("*.csv")) / 1e6
     floor, check, cli = found["floor"], found["check"], found["cli"]
-    plain, build, serve = found["build-plain"], found["build"], found["serve"]
+    plain, build, serve, dated = found["build-plain"], found["build"], found["serve"], found["serve-date"]
     scale = "1/10 scale (--small)" if args.small else "full scale"
     git = "git checkouts" if args.git else "not in git"
     print(f"\nquality-manual benchmark, {scale}, seed {args.seed}, manuals {git}:", end=" ")
@@ -468,11 +484,19 @@ def print_report(
             "",
         ),
         (
-            "    the plugin's own time in that rebuild",
+            f"    the plugin's own time in that rebuild ({serve['pages_made']} pages made again)",
             serve["plugin"],
             None,
             f"< {REBUILD_PLUGIN} s",
             _verdict(serve["plugin"], REBUILD_PLUGIN, "s"),
+        ),
+        ("(c') serve rebuild after a record's date changed", dated["seconds"], dated["maxrss_kb"], "", ""),
+        (
+            f"    the plugin's own time in that rebuild ({dated['pages_made']} pages made again)",
+            dated["plugin"],
+            None,
+            f"< {REBUILD_PLUGIN} s",
+            _verdict(dated["plugin"], REBUILD_PLUGIN, "s"),
         ),
     ]
     width = max(len(r[0]) for r in rows)
@@ -482,10 +506,12 @@ def print_report(
         print(f"{what:<{width}}  {seconds:>6.2f} s  {memory:>9}  {target:<17}  {result}")
     print(f"\nplugin time by event, build:   {_events(build['events'])}")
     print(f"plugin time by event, rebuild: {_events(serve['events'])}")
+    print(f"plugin time by event, rebuild after the date edit: {_events(dated['events'])}")
     print(
         f"rebuild: {serve['changed']} edited; the rebuild got "
         f"{'the same' if serve['reused_instance'] else 'a new'} plugin instance"
-        f" (first build's plugin time {serve['first_plugin']:.2f} s)"
+        f" (first build's plugin time {serve['first_plugin']:.2f} s); the date edit "
+        f"{'changed' if dated['statuses_changed'] else 'did not change'} the counts by status"
     )
     print(
         f"check result: {_counts(check['counts'])}; CLI exit {cli['exit']}; "
