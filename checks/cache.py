@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .loader import LoadResult, load_file
-from .model import Issue
+from .model import Issue, ManualObject
 from .references import sha256_of
 
 Stamp = tuple[int, int, int]
@@ -35,6 +35,7 @@ class BuildCache:
     schema: dict[tuple[int, str], list[Issue]] = field(default_factory=dict)
     digests: dict[Path, tuple[Stamp | None, str]] = field(default_factory=dict)
     results: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    objects: dict[int, ManualObject] = field(default_factory=dict)  # by the version of their parse
     serial: int = 0
 
     def load(self, path: Path, root: Path) -> LoadResult:
@@ -63,5 +64,7 @@ class BuildCache:
         """Drop files that are gone, so a long `mkdocs serve` does not grow without bound."""
         for path in [p for p in self.files if p not in seen]:
             del self.files[path]
+        current = {r.document.source.version for _, r in self.files.values() if r.document is not None}
+        self.objects = {v: o for v, o in self.objects.items() if v in current}
         if len(self.results) > 200_000:
             self.results.clear()

@@ -90,25 +90,49 @@ def evaluate(
     git = git if git is not None else GitInfo.read(manual.root, cache)
     data = data if data is not None else DataCache()
     ctx = Context(manual, as_of, data=data, check_timeout=check_timeout, cache=cache)
-    checkpoints = [evaluate_checkpoint(cp, ctx, git) for cp in sorted(manual.checkpoints.values(), key=_order)]
+    ordered = sorted(manual.checkpoints.values(), key=_order)
+    inputs = {cp.id: _inputs(cp, ctx) for cp in ordered} if cache is not None else {}
+    checkpoints = [evaluate_checkpoint(cp, ctx, git, inputs.get(cp.id)) for cp in ordered]
     results = Results(as_of, checkpoints, commit=git.head, fail_on=fail_on, strict=strict)
     results.documents = document_results(manual, as_of)
     if with_kpis:
-        results.kpis = kpi_documents(ctx)
+        results.kpis = _kpi_documents(ctx)
     if trend_months:
-        results.trend = compliance_trend(manual, as_of, trend_months, git, data, cache)
+        results.trend = compliance_trend(manual, as_of, trend_months, git, data, cache, inputs)
     return results
+
+
+def _kpi_documents(ctx: Context) -> list[dict[str, Any]]:
+    """The KPIs' entries; between rebuilds, the kept ones while no KPI, source record, data
+    file or miss analysis changed (compute functions, like rules, read only those)."""
+    if ctx.cache is None:
+        return kpi_documents(ctx)
+    kpis = sorted(ctx.manual.kpis.values(), key=lambda k: k.id)
+    key = (
+        "kpis",
+        ctx.as_of,
+        tuple((k.id, k.source.version, ctx.versions_of_type(k.source_type)) for k in kpis),
+        ctx.versions_of_type(KPI_MISS_ANALYSIS),
+        ctx.shared_versions(),
+    )
+    if key not in ctx.cache.results:
+        ctx.cache.results[key] = kpi_documents(ctx)
+    kept: list[dict[str, Any]] = ctx.cache.results[key]
+    return kept
 
 
 def _order(cp: Checkpoint) -> tuple[str, str]:
     return (cp.area, cp.id)
 
 
-def evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> CheckpointResult:
-    """The checkpoint's result; between rebuilds, the kept one while nothing it reads changed."""
+def evaluate_checkpoint(
+    cp: Checkpoint, ctx: Context, git: GitInfo, inputs: tuple[Any, ...] | None = None
+) -> CheckpointResult:
+    """The checkpoint's result; between rebuilds, the kept one while nothing it reads changed.
+    `inputs` (see `_inputs`) may come from a later date's context: they cover this one's."""
     if ctx.cache is None or cp.check is not None:  # a custom check may read anything
         return _evaluate_checkpoint(cp, ctx, git)
-    key = ("checkpoint", cp.id, ctx.as_of, git.head, _inputs(cp, ctx))
+    key = ("checkpoint", cp.id, ctx.as_of, git.head, inputs if inputs is not None else _inputs(cp, ctx))
     if key not in ctx.cache.results:
         ctx.cache.results[key] = _evaluate_checkpoint(cp, ctx, git)
     return ctx.cache.results[key]
@@ -283,14 +307,19 @@ def compliance_trend(
     git: GitInfo,
     data: DataCache | None = None,
     cache: BuildCache | None = None,
+    inputs: dict[str, tuple[Any, ...]] | None = None,
 ) -> list[dict[str, Any]]:
     """Counts by status at each month end of the last `months` months, then at `as_of`
-    (checkpoints only: documents and KPIs have no place in these counts)."""
+    (checkpoints only: documents and KPIs have no place in these counts).
+
+    `inputs` are the checkpoints' inputs as of `as_of`: what an earlier day reads is a
+    part of them (records dated up to that day), so they key every day's results."""
+    inputs = inputs or {}
     points = []
     data = data if data is not None else DataCache()
     checkpoints = sorted(manual.checkpoints.values(), key=_order)
     for day in [*month_ends_before(as_of, months), as_of]:
         ctx = Context(manual, day, data=data, cache=cache)
-        results = Results(day, [evaluate_checkpoint(cp, ctx, git) for cp in checkpoints])
+        results = Results(day, [evaluate_checkpoint(cp, ctx, git, inputs.get(cp.id)) for cp in checkpoints])
         points.append({"date": day.isoformat(), "by_status": results.counts()})
     return points

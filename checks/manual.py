@@ -85,7 +85,12 @@ def _load_manual(root: Path, cache: BuildCache | None) -> LoadedManual:
         problems = _cached_schema_issues(doc, manual, validators, cache)
         issues.extend(problems)
         if not problems:
-            obj = build(doc, folders)
+            if cache is not None and doc.source.version:  # a file's parse and its object go together
+                obj = cache.objects.get(doc.source.version) or cache.objects.setdefault(
+                    doc.source.version, build(doc, folders)
+                )
+            else:
+                obj = build(doc, folders)
             manual.collection(obj.kind)[obj.id] = obj
         elif isinstance(doc.data.get("id"), str):
             manual.broken.add(doc.data["id"])

@@ -130,17 +130,18 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.sources = {}
         real = _RealPaths()
         objects = {real(o.source.path) for k in KINDS if k != "policy" for o in manual.collection(k).values()}
+        docs_dir = os.path.join(site.docs_dir, "")
         user_pages, others = [], []
         for file in files:
-            path = real(Path(file.abs_src_path)) if file.abs_src_path else None
+            path = real(file.abs_src_path) if file.abs_src_path else None
             if path is not None and (
-                path in objects or (path.suffix in SOURCE_SUFFIXES and _inside(path, site.docs_dir))
+                path in objects or (path.endswith(SOURCE_SUFFIXES) and path.startswith(docs_dir))
             ):
                 continue  # the manual's objects are its source; the generated pages show them
             if file.is_documentation_page():
                 user_pages.append(file)
                 if path is not None:
-                    self.sources[file.src_uri] = relpath(path, self.root)
+                    self.sources[file.src_uri] = relpath(Path(path), self.root)
             else:
                 others.append(file)
         self.policy_uris = {uri: policy_id for policy_id, uri in site.policy_uris.items()}
@@ -163,10 +164,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             else:
                 taken.add(uri)
                 others.append(File.generated(config, uri, content=content))
-        for uri, path in self._evidence_files(site):
+        for uri, copied in self._evidence_files(site):
             if uri not in taken:
                 taken.add(uri)
-                others.append(File.generated(config, uri, abs_src_path=str(path)))
+                others.append(File.generated(config, uri, abs_src_path=str(copied)))
         for uri in (CSS, JS):
             others.append(File.generated(config, uri, abs_src_path=str(ASSETS / Path(uri).name)))
         self.generated = {f.src_uri for f in generated}
@@ -276,7 +277,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         if uri in self.sources:
             markdown = resolve_references(markdown, site, uri, self.sources[uri], log.warning)
         if uri == "index.md" and "dashboard" in site.generate and page.file.generated_by is None:
-            markdown = markdown.rstrip() + "\n\n" + dashboard.dashboard(site, uri, 2)
+            board = self.memo.get("dashboard", everything(self.memo), lambda: dashboard.dashboard(site, uri, 2))
+            markdown = markdown.rstrip() + "\n\n" + board
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -337,13 +339,13 @@ class _RealPaths:
     files are compared by where they really are, without a system call per file."""
 
     def __init__(self) -> None:
-        self.folders: dict[Path, Path] = {}
+        self.folders: dict[str, str] = {}
 
-    def __call__(self, path: Path) -> Path:
-        folder = path.parent
+    def __call__(self, path: Path | str) -> str:
+        folder, name = os.path.split(path)
         if folder not in self.folders:
-            self.folders[folder] = folder.resolve()
-        return self.folders[folder] / path.name
+            self.folders[folder] = os.path.realpath(folder)
+        return os.path.join(self.folders[folder], name)
 
 
 def _inside(path: Path, folder: Path) -> bool:
