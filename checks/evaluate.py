@@ -15,6 +15,7 @@ from .doccontrol import document_results, fingerprint
 from .gitlog import GitError, commits_by_file, run_git
 from .kpis import KPI_MISS_ANALYSIS, kpi_documents
 from .loader import relpath
+from .memory import collector_paused
 from .model import Checkpoint, Manual, Waiver
 from .periods import month_ends_before
 from .references import resolve_function
@@ -70,6 +71,7 @@ class GitInfo:
         return future
 
 
+@collector_paused()
 def evaluate(
     manual: Manual,
     as_of: dt.date,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import build
 from .cache import BuildCache
 from .loader import RawDocument, iter_source_files, load_file
+from .memory import collector_paused
 from .model import Issue, Manual
 from .references import check_manual, sha256_of
 from .schema import DocumentValidator, check_type_fields, evidence_validator, open_evidence_validator, validate_document
@@ -41,22 +39,8 @@ def find_root(start: Path) -> Path:
 
 def load_manual(root: Path, cache: BuildCache | None = None) -> LoadedManual:
     """The manual under `root`; with a cache, unchanged files are not parsed or checked again."""
-    with _collector_paused():
+    with collector_paused():
         return _load_manual(root.resolve(), cache)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading makes dozens of containers per file that all live on and form no cycles:
-    Python's cyclic garbage collector would walk them again and again as they pile up
-    (a fifth of the load time of a large manual), to find nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load_manual(root: Path, cache: BuildCache | None) -> LoadedManual:

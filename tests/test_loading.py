@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from checks import load_manual
 from checks.build import resolve_relative
+from checks.evaluate import evaluate
 from checks.loader import (
     SOURCE_SUFFIXES,
     RawDocument,
@@ -343,11 +344,14 @@ def test_resolve_relative_with_known_folders(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("enabled", [True, False])
-def test_load_leaves_the_collector_as_it_was(minimal: Path, enabled: bool) -> None:
+def test_load_and_evaluate_leave_the_collector_as_it_was(minimal: Path, enabled: bool) -> None:
     was = gc.isenabled()
     try:
         gc.enable() if enabled else gc.disable()
-        assert load_manual(minimal).valid
+        loaded = load_manual(minimal)
+        assert loaded.valid
+        assert gc.isenabled() == enabled
+        assert evaluate(loaded.manual, dt.date(2025, 12, 31)).checkpoints
         assert gc.isenabled() == enabled
     finally:
         gc.enable() if was else gc.disable()
