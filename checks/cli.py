@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=["text", "json", "junit", "github"],
         default="text",
-        help="json is indented, or on one line when over 1 MB (default: text)",
+        help="default: text",
     )
     check.add_argument("--output", type=Path, help="write the report to this file instead of standard output")
     check.add_argument(
@@ -244,7 +244,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     results = evaluate(manual, as_of, git=GitInfo())  # KPIs do not show commits
     if args.format == "json":
-        text = json.dumps({"as_of": as_of.isoformat(), "kpis": results.kpis}, ensure_ascii=False, indent=2) + "\n"
+        text = document_json({"as_of": as_of.isoformat(), "kpis": results.kpis})
     elif args.format == "csv":
         text = kpi_csv_report(results.kpis)
     else:

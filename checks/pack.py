@@ -46,7 +46,7 @@ from .evaluate import evaluate
 from .model import Evidence, Manual, Nonconformity, Policy
 from .periods import Period, period_from_label
 from .references import sha256_of
-from .results import to_document
+from .results import document_json, to_document
 
 PACK_FORMAT = "quality-manual-pack/1"
 MANIFEST = "manifest.json"
@@ -127,7 +127,7 @@ def build_pack(
 
     entries: dict[str, Path | bytes] = {
         MANUAL_HTML: page.encode("utf-8"),
-        RESULTS_JSON: (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        RESULTS_JSON: document_json(doc).encode("utf-8"),
     }
     entries.update(selection.files)
     head: dict[str, Any] = {

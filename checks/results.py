@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 if TYPE_CHECKING:
     from .doccontrol import DocumentResult
@@ -20,10 +21,6 @@ DEFAULT_FAIL_ON = ("fail", "missing", "stale", "error")
 # Worst first: a checkpoint with several rules takes the worst of their statuses.
 SEVERITY_ORDER = ("error", "fail", "missing", "stale", "due-soon", "pass")
 RESULTS_SCHEMA_ID = "urn:quality-manual:schema:results"
-# Above this size (compact) a results document is written without indentation: nobody
-# reads it by eye (GitHub does not show such a diff), and json's indenting encoder is
-# pure Python, several times slower than the compact one on a large manual.
-INDENT_LIMIT = 1_000_000
 
 
 def worst(statuses: list[str]) -> str:
@@ -237,9 +234,8 @@ def to_document(
     }
 
 
-def document_json(doc: dict[str, Any]) -> str:
-    """The document as JSON text: indented, or compact when large (see INDENT_LIMIT)."""
-    compact = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-    if len(compact) > INDENT_LIMIT:
-        return compact + "\n"
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+def document_json(doc: Any) -> str:
+    """A results (or KPI) document as indented JSON text. orjson writes it several times
+    faster than the json module, whose indenting encoder is pure Python: tens of
+    megabytes on a large manual."""
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"

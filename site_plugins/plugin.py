@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 from collections.abc import Callable
 from html import escape
@@ -28,7 +27,7 @@ from checks.data import DataCache
 from checks.evaluate import evaluate
 from checks.loader import relpath
 from checks.model import KINDS, Policy
-from checks.results import to_document
+from checks.results import document_json, to_document
 
 from . import dashboard, evidence, history, pages
 from .badges import checkpoint_svg, manual_svg
@@ -134,9 +133,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         user_pages, others = [], []
         for file in files:
             path = real(file.abs_src_path) if file.abs_src_path else None
-            if path is not None and (
-                path in objects or (path.endswith(SOURCE_SUFFIXES) and path.startswith(docs_dir))
-            ):
+            if path is not None and (path in objects or (path.endswith(SOURCE_SUFFIXES) and path.startswith(docs_dir))):
                 continue  # the manual's objects are its source; the generated pages show them
             if file.is_documentation_page():
                 user_pages.append(file)
@@ -311,9 +308,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         if "status" not in site.generate:
             return []
         document = site.doc
-        # Compact: a machine reads it, and only the C encoder is fast enough for large manuals.
-        status = self.memo.get("status.json", everything(self.memo), lambda: json.dumps(document, ensure_ascii=False))
-        files = [("status.json", status + "\n")]
+        status = self.memo.get("status.json", everything(self.memo), lambda: document_json(document))
+        files = [("status.json", status)]
         for result in document["checkpoints"]:
             files.append((f"badges/{result['id']}.svg", checkpoint_svg(result["id"], result["status"], self.labels)))
         files.append(("badges/manual.svg", manual_svg(document["summary"], self.labels)))
