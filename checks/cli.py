@@ -20,6 +20,7 @@ from .evaluate import GitInfo, evaluate
 from .fsio import replace
 from .gitlog import GitError
 from .manual import LoadedManual, find_root, load_manual
+from .memory import settled
 from .newrecord import NewRecordError, new_record
 from .pack import PackError, build_pack, verify_pack
 from .report import github_report, junit_report, kpi_csv_report, kpi_text_report, text_report
@@ -216,6 +217,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
     git = GitInfo.read_in_background(root)  # the commits of the evidence, read while the manual loads
     manual = _valid_manual(args, root).manual
+    settled()
     as_of = args.as_of or dt.date.today()
     results = evaluate(
         manual,
@@ -226,6 +228,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         trend_months=args.trend,
         check_timeout=args.check_timeout,
     )
+    settled()
     doc = to_document(results, f"quality-manual {__version__}")
     if args.format == "json":
         text = document_json(doc)

@@ -20,3 +20,10 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def settled() -> None:
+    """For a command that ends soon: what it built so far (the manual, the results) lives
+    until the end, so the collector should not walk it again on every later collection.
+    Not for long-lived processes such as `mkdocs serve`, where old manuals must go."""
+    gc.freeze()
