@@ -15,6 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
+# What `text` changes: characters it escapes, and white space other than single inner spaces.
+_TEXT_WORK = re.compile(r"[&<>|\\`*_\[\]]|\s\s|[^\S ]|^\s|\s$")
+_URL_SAFE = re.compile(r"[A-Za-z0-9_./~-]*")  # what quote() leaves as it is
 
 
 def esc(value: Any) -> str:
@@ -24,7 +27,10 @@ def esc(value: Any) -> str:
 
 def text(value: Any) -> str:
     """For inline Markdown: HTML-escaped, `|` and Markdown punctuation made literal, one line."""
-    escaped = html.escape(show(value), quote=False).replace("|", "&#124;")
+    shown = show(value)
+    if not _TEXT_WORK.search(shown):  # most values: nothing to escape, no space to fold
+        return shown
+    escaped = html.escape(shown, quote=False).replace("|", "&#124;")
     return " ".join(_MD_SPECIAL.sub(r"\\\1", escaped).split())
 
 
@@ -79,8 +85,12 @@ def rel_path(from_uri: str, to_uri: str) -> str:
 
 
 def md_link(label_md: str, from_uri: str, to_uri: str, anchor: str | None = None) -> str:
-    target = quote(rel_path(from_uri, to_uri)) + (f"#{quote(anchor)}" if anchor else "")
+    target = _quote(rel_path(from_uri, to_uri)) + (f"#{_quote(anchor)}" if anchor else "")
     return f"[{label_md}]({target})"
+
+
+def _quote(url: str) -> str:
+    return url if _URL_SAFE.fullmatch(url) else quote(url)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
