@@ -90,17 +90,19 @@ def step_floor_process(root: Path) -> dict[str, Any]:
 
 
 def step_check(root: Path, profile: Path | None = None) -> dict[str, Any]:
-    """`qms check` in-process: load_manual + evaluate, as the CLI does before printing."""
+    """`qms check` in-process: load_manual + evaluate, as the CLI does before printing
+    (git's record of the evidence read meanwhile, in the background, as the CLI does)."""
     from checks import load_manual
-    from checks.evaluate import evaluate
+    from checks.evaluate import GitInfo, evaluate
 
     profiler = cProfile.Profile() if profile else None
     if profiler:
         profiler.enable()
     start = time.perf_counter()
+    git = GitInfo.read_in_background(root)
     loaded = load_manual(root)
     loaded_at = time.perf_counter()
-    results = evaluate(loaded.manual, dt.date.fromisoformat(AS_OF))
+    results = evaluate(loaded.manual, dt.date.fromisoformat(AS_OF), git=git.result())
     end = time.perf_counter()
     if profiler and profile:
         profiler.disable()
