@@ -251,7 +251,7 @@ def parse_yaml(text: str, rel: str, first_line: int) -> tuple[Any, Mapping[Field
             node = loader.get_single_node()
             data = None if node is None else _quick_data(loader, node)
             return data, LazyLines(text, first_line), []
-        except (_NeedsDetail, yaml.YAMLError, RecursionError):
+        except (_NeedsDetail, yaml.YAMLError, RecursionError, ValueError):
             pass  # parse again, node by node, for the exact messages
         finally:
             loader.dispose()
@@ -278,7 +278,10 @@ def _detailed_parse(text: str, rel: str, first_line: int) -> tuple[Any, dict[Fie
         _walk(node, (), first_line, lines, issues, rel)
         if issues:
             return None, lines, issues
-        return loader.construct_document(node), lines, []
+        try:
+            return loader.construct_document(node), lines, []
+        except ValueError:  # PyYAML's constructors raise it for some values, e.g. `0x_`
+            return None, lines, [_unreadable(node, (), first_line, rel)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
@@ -296,6 +299,28 @@ def _detailed_parse(text: str, rel: str, first_line: int) -> tuple[Any, dict[Fie
         return None, {}, [Issue(rel, first_line, "-", "invalid YAML: nested too deeply")]
     finally:
         loader.dispose()
+
+
+def _unreadable(node: yaml.Node, path: FieldPath, offset: int, rel: str) -> Issue:
+    """The first value that PyYAML's constructors cannot read, found node by node."""
+    if isinstance(node, yaml.ScalarNode):
+        return Issue(
+            rel,
+            node.start_mark.line + offset,
+            format_field(path) if path else "-",
+            f"invalid YAML: {node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]} (put it in quotes)",
+        )
+    children = (
+        [((key.value,), value) for key, value in node.value]
+        if isinstance(node, yaml.MappingNode)
+        else [((index,), item) for index, item in enumerate(node.value)]
+    )
+    for step, child in children:
+        try:
+            _Loader("").construct_object(child, deep=True)
+        except ValueError:
+            return _unreadable(child, path + step, offset, rel)
+    return Issue(rel, node.start_mark.line + offset, format_field(path) if path else "-", "invalid YAML value")
 
 
 def _walk(
