@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .loader import LoadResult, load_file
+from .build import build
+from .loader import LoadResult, RawDocument, load_file
 from .model import Issue, ManualObject
 from .references import sha256_of
 
@@ -51,6 +52,14 @@ class BuildCache:
             result = dataclasses.replace(result, document=dataclasses.replace(result.document, source=source))
         self.files[path] = (now, result)
         return result
+
+    def build(self, doc: RawDocument, folders: dict[Path, Path]) -> ManualObject:
+        """The model object of a parse, built again only with the parse (see `load`)."""
+        if not doc.source.version:
+            return build(doc, folders)
+        if doc.source.version not in self.objects:
+            self.objects[doc.source.version] = build(doc, folders)
+        return self.objects[doc.source.version]
 
     def digest(self, path: Path) -> str:
         now = stamp(path)

@@ -37,13 +37,10 @@ def find_root(start: Path) -> Path:
     return start
 
 
+@collector_paused()
 def load_manual(root: Path, cache: BuildCache | None = None) -> LoadedManual:
     """The manual under `root`; with a cache, unchanged files are not parsed or checked again."""
-    with collector_paused():
-        return _load_manual(root.resolve(), cache)
-
-
-def _load_manual(root: Path, cache: BuildCache | None) -> LoadedManual:
+    root = root.resolve()
     manual = Manual(root=root)
     issues: list[Issue] = []
     documents: list[RawDocument] = []
@@ -69,12 +66,7 @@ def _load_manual(root: Path, cache: BuildCache | None) -> LoadedManual:
         problems = _cached_schema_issues(doc, manual, validators, cache)
         issues.extend(problems)
         if not problems:
-            if cache is not None and doc.source.version:  # a file's parse and its object go together
-                obj = cache.objects.get(doc.source.version) or cache.objects.setdefault(
-                    doc.source.version, build(doc, folders)
-                )
-            else:
-                obj = build(doc, folders)
+            obj = cache.build(doc, folders) if cache is not None else build(doc, folders)
             manual.collection(obj.kind)[obj.id] = obj
         elif isinstance(doc.data.get("id"), str):
             manual.broken.add(doc.data["id"])
