@@ -16,7 +16,7 @@ from .gitlog import GitError, commits_by_file, run_git
 from .kpis import KPI_MISS_ANALYSIS, kpi_documents
 from .loader import relpath
 from .memory import collector_paused
-from .model import Checkpoint, Manual, Waiver
+from .model import Checkpoint, Kpi, Manual, Waiver
 from .periods import month_ends_before
 from .references import resolve_function
 from .results import (
@@ -110,13 +110,7 @@ def _kpi_documents(ctx: Context) -> list[dict[str, Any]]:
     if ctx.cache is None:
         return kpi_documents(ctx)
     kpis = sorted(ctx.manual.kpis.values(), key=lambda k: k.id)
-    key = (
-        "kpis",
-        ctx.as_of,
-        tuple((k.id, k.source.version, ctx.versions_of_type(k.source_type)) for k in kpis),
-        ctx.versions_of_type(KPI_MISS_ANALYSIS),
-        ctx.shared_versions(),
-    )
+    key = ("kpis", ctx.as_of, tuple(_kpi_inputs(k, ctx) for k in kpis), ctx.shared_versions())
     if key not in ctx.cache.results:
         ctx.cache.results[key] = kpi_documents(ctx)
     kept: list[dict[str, Any]] = ctx.cache.results[key]
@@ -158,11 +152,15 @@ def _inputs(cp: Checkpoint, ctx: Context) -> tuple[Any, ...]:
                 )
             )
         if rule.kpi and (kpi := manual.kpis.get(rule.kpi)) is not None:
-            parts += [kpi.source.version, ctx.versions_of_type(kpi.source_type)]
-            parts.append(ctx.versions_of_type(KPI_MISS_ANALYSIS))
+            parts.append(_kpi_inputs(kpi, ctx))
     parts.append(tuple(r.source.version for r in ctx.satisfying(cp.id)))
     parts.append(tuple(w.source.version for w in ctx.waivers_of(cp.id)))
     return tuple(parts)
+
+
+def _kpi_inputs(kpi: Kpi, ctx: Context) -> tuple[Any, ...]:
+    """What a KPI's values read: the KPI, its source records and data, the miss analyses."""
+    return (kpi.source.version, ctx.versions_of_type(kpi.source_type), ctx.versions_of_type(KPI_MISS_ANALYSIS))
 
 
 def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> CheckpointResult:
