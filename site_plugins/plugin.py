@@ -147,20 +147,20 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
 
         generated: list[File] = []
 
-        def add(uri: str, make: Callable[[], str], inputs: tuple[Any, ...]) -> None:
+        def claim(uri: str, what: str = "page") -> bool:
+            """Whether a generated page or file may take this name (a file of the docs_dir keeps it)."""
             if uri in taken:
-                log.warning(f"qms: {uri} exists in {config.docs_dir}; the generated page of that name is not built")
-                return
+                log.warning(f"qms: {uri} exists in {config.docs_dir}; the generated {what} of that name is not built")
+                return False
             taken.add(uri)
-            generated.append(File.generated(config, uri, content=self.memo.get(uri, inputs, make)))
+            return True
+
+        def add(uri: str, make: Callable[[], str], inputs: tuple[Any, ...]) -> None:
+            if claim(uri):
+                generated.append(File.generated(config, uri, content=self.memo.get(uri, inputs, make)))
 
         self._generate_pages(site, config, user_pages, add)
-        for uri, content in self._status_files(site):
-            if uri in taken:
-                log.warning(f"qms: {uri} exists in {config.docs_dir}; the generated file of that name is not built")
-            else:
-                taken.add(uri)
-                others.append(File.generated(config, uri, content=content))
+        others += [File.generated(config, u, content=c) for u, c in self._status_files(site) if claim(u, "file")]
         for uri, copied in self._evidence_files(site):
             if uri not in taken:
                 taken.add(uri)
