@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import difflib
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -159,18 +160,25 @@ def _compile(schema: dict[str, Any]) -> Any:
         return None
 
 
-_COMPILED: dict[str, Any] = {}
+class _ByRepr:
+    """A slow function of a schema-like value, worked out once per distinct value: kept by
+    the value's repr, which tells apart what JSON would not (a date and its ISO string).
+    Cleared when full, as a long `mkdocs serve` sees many versions of its types."""
+
+    def __init__(self, compute: Callable[[Any], Any], size: int = 1024) -> None:
+        self.compute, self.size = compute, size
+        self.kept: dict[str, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        key = repr(value)
+        if key not in self.kept:
+            if len(self.kept) >= self.size:
+                self.kept.clear()
+            self.kept[key] = self.compute(value)
+        return self.kept[key]
 
 
-def _compiled(schema: dict[str, Any]) -> Any:
-    """`_compile`, once per distinct schema (repr tells apart what JSON would not, such as
-    a date and its ISO string)."""
-    key = repr(schema)
-    if key not in _COMPILED:
-        if len(_COMPILED) >= 1024:  # a long `mkdocs serve` sees many versions of its types
-            _COMPILED.clear()
-        _COMPILED[key] = _compile(schema)
-    return _COMPILED[key]
+_compiled = _ByRepr(_compile)
 
 
 @cache
@@ -228,20 +236,13 @@ def _open_evidence_schema() -> dict[str, Any]:
     return schema
 
 
-_FIELDS_VERDICTS: dict[str, str | None] = {}
-
-
 def check_type_fields(fields: Any) -> str | None:
     """Why an evidence type's `fields` is not a usable schema, or None.
 
     Checking a schema is slow and every load asks twice per type (for its records, and
-    for the type itself), so verdicts are kept by the exact value (its repr)."""
-    key = repr(fields)
-    if key not in _FIELDS_VERDICTS:
-        if len(_FIELDS_VERDICTS) >= 1024:
-            _FIELDS_VERDICTS.clear()
-        _FIELDS_VERDICTS[key] = _check_type_fields(fields)
-    return _FIELDS_VERDICTS[key]
+    for the type itself), so verdicts are kept by the exact value."""
+    verdict: str | None = _fields_verdicts(fields)
+    return verdict
 
 
 def _check_type_fields(fields: Any) -> str | None:
@@ -258,6 +259,9 @@ def _check_type_fields(fields: Any) -> str | None:
     if clash:
         return f"redefines base evidence fields: {', '.join(clash)}"
     return None
+
+
+_fields_verdicts = _ByRepr(_check_type_fields)
 
 
 def validator_for(schema: dict[str, Any]) -> DocumentValidator:
