@@ -201,16 +201,27 @@ class InvalidManual(Exception):
     """The manual has errors; they were printed already."""
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str | bytes, output: Path | None) -> None:
+    """Print a report, or write it to `output`; bytes are UTF-8 already (JSON)."""
     if output is None:
-        sys.stdout.write(text)
+        _print(text)
     elif output.is_dir():
         raise UsageError(f"{output} is a folder; give a file name")
     elif output.exists() and not output.is_file():  # /dev/null, a pipe: write, never replace
-        with output.open("w", encoding="utf-8") as handle:
-            handle.write(text)
+        with output.open("wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
     else:
         replace(output.resolve(), text)
+
+
+def _print(text: str | bytes) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if isinstance(text, str) or buffer is None:  # text keeps the terminal's encoding
+        sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
+        return
+    sys.stdout.flush()  # what was printed before goes first
+    buffer.write(text)
+    buffer.flush()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -230,6 +241,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     settled()
     doc = to_document(results, f"quality-manual {__version__}")
+    text: str | bytes
     if args.format == "json":
         text = document_json(doc)
     elif args.format == "junit":
@@ -246,6 +258,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     manual = _valid_manual(args).manual
     as_of = args.as_of or dt.date.today()
     results = evaluate(manual, as_of, git=GitInfo())  # KPIs do not show commits
+    text: str | bytes
     if args.format == "json":
         text = document_json({"as_of": as_of.isoformat(), "kpis": results.kpis})
     elif args.format == "csv":

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_new(path: Path, text: str) -> None:
+def write_new(path: Path, text: str | bytes) -> None:
     """Create `path` with `text`; refuse (FileExistsError) if it already exists.
 
     The text goes to a temporary file in the same folder first, then is linked
@@ -22,7 +22,7 @@ def write_new(path: Path, text: str) -> None:
         os.unlink(tmp)
 
 
-def replace(path: Path, text: str) -> None:
+def replace(path: Path, text: str | bytes) -> None:
     """Atomically replace the contents of a regular file (or create it)."""
     if path.exists() and not path.is_file():
         raise IsADirectoryError(f"{path} is not a regular file")
@@ -34,11 +34,12 @@ def replace(path: Path, text: str) -> None:
         raise
 
 
-def _temp_file(path: Path, text: str) -> str:
+def _temp_file(path: Path, text: str | bytes) -> str:
+    """A temporary file beside `path` holding `text` (str is written as UTF-8)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:

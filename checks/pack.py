@@ -127,7 +127,7 @@ def build_pack(
 
     entries: dict[str, Path | bytes] = {
         MANUAL_HTML: page.encode("utf-8"),
-        RESULTS_JSON: document_json(doc).encode("utf-8"),
+        RESULTS_JSON: document_json(doc),
     }
     entries.update(selection.files)
     head: dict[str, Any] = {

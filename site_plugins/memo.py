@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from checks.cache import stamp
 from checks.model import KINDS, Policy
@@ -33,11 +33,12 @@ from checks.model import KINDS, Policy
 from .context import Site
 
 Inputs = tuple[Any, ...]
+Made = TypeVar("Made", str, bytes)  # page text, or a file's content (status.json)
 
 
 class PageMemo:
     def __init__(self) -> None:
-        self._kept: dict[str, tuple[Inputs, str]] = {}
+        self._kept: dict[str, tuple[Inputs, Any]] = {}
         self._serials: dict[str, tuple[Any, int]] = {}
         self._used: set[str] = set()
         self.made = 0  # pages made (not reused) by the last build, for tests and benchmarks
@@ -83,7 +84,7 @@ class PageMemo:
     def token(self, name: str) -> int:
         return self._serials[name][1]
 
-    def get(self, key: str, inputs: Inputs, make: Callable[[], str]) -> str:
+    def get(self, key: str, inputs: Inputs, make: Callable[[], Made]) -> Made:
         self._used.add(key)
         if not self.enabled:
             self.made += 1
@@ -91,7 +92,8 @@ class PageMemo:
         inputs = (self.token("manual"), *inputs)
         kept = self._kept.get(key)
         if kept is not None and kept[0] == inputs:
-            return kept[1]
+            value: Made = kept[1]
+            return value
         self.made += 1
         value = make()
         self._kept[key] = (inputs, value)

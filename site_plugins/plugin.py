@@ -302,14 +302,14 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
 
     # --- outputs for use elsewhere -------------------------------------------------------------
 
-    def _status_files(self, site: Site) -> list[tuple[str, str]]:
+    def _status_files(self, site: Site) -> list[tuple[str, str | bytes]]:
         """status.json and the SVG badges, for use outside the site (README badges, scripts);
         MkDocs writes them with the site's other files."""
         if "status" not in site.generate:
             return []
         document = site.doc
         status = self.memo.get("status.json", everything(self.memo), lambda: document_json(document))
-        files = [("status.json", status)]
+        files: list[tuple[str, str | bytes]] = [("status.json", status)]
         for result in document["checkpoints"]:
             files.append((f"badges/{result['id']}.svg", checkpoint_svg(result["id"], result["status"], self.labels)))
         files.append(("badges/manual.svg", manual_svg(document["summary"], self.labels)))

@@ -348,7 +348,7 @@ def test_json_output_validates_against_shipped_schema(minimal: Path) -> None:
 
 def test_the_json_document_is_indented_json_equal_to_the_document(minimal: Path) -> None:
     doc = to_document(evaluate(load_manual(minimal).manual, D("2026-08-01")), "test")
-    text = document_json(doc)
+    text = document_json(doc).decode("utf-8")
     assert text.startswith('{\n  "$schema": ') and text.endswith("\n}\n")
     assert json.loads(text) == doc
     assert text == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"  # as the json module writes it
