@@ -144,11 +144,15 @@ def _evidence_type(doc: RawDocument) -> EvidenceType:
         title=d["title"],
         description=d.get("description"),
         fields=d.get("fields") or {},
-        data_columns=tuple(
-            DataColumn(c["name"], c["type"], bool(c.get("required", False)), c.get("description"))
-            for c in d.get("data_columns", [])
-        ),
+        data_columns=data_columns(d),
         template=d.get("template"),
+    )
+
+
+def data_columns(type_data: dict[str, Any]) -> tuple[DataColumn, ...]:
+    return tuple(
+        DataColumn(c["name"], c["type"], bool(c.get("required", False)), c.get("description"))
+        for c in type_data.get("data_columns", [])
     )
 
 

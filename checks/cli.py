@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .changes import document_changes, markdown_summary
+from .data import DataCache
 from .docedit import EditError
 from .evaluate import GitInfo, evaluate
 from .fsio import replace
@@ -188,8 +189,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _valid_manual(args: argparse.Namespace, root: Path | None = None) -> LoadedManual:
-    loaded = load_manual(root or _root(args))
+def _valid_manual(args: argparse.Namespace, root: Path | None = None, data: DataCache | None = None) -> LoadedManual:
+    loaded = load_manual(root or _root(args), data=data)
     for issue in loaded.issues:
         print(issue, file=sys.stderr)
     if not loaded.valid:
@@ -227,7 +228,8 @@ def _print(text: str | bytes) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
     git = GitInfo.read_in_background(root)  # the commits of the evidence, read while the manual loads
-    manual = _valid_manual(args, root).manual
+    data = DataCache()  # and the data files too
+    manual = _valid_manual(args, root, data).manual
     settled()
     as_of = args.as_of or dt.date.today()
     results = evaluate(
@@ -238,6 +240,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         git=git.result(),
         trend_months=args.trend,
         check_timeout=args.check_timeout,
+        data=data,
     )
     settled()
     doc = to_document(results, f"quality-manual {__version__}")
@@ -255,9 +258,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:
-    manual = _valid_manual(args).manual
+    data = DataCache()
+    manual = _valid_manual(args, data=data).manual
     as_of = args.as_of or dt.date.today()
-    results = evaluate(manual, as_of, git=GitInfo())  # KPIs do not show commits
+    results = evaluate(manual, as_of, git=GitInfo(), data=data)  # KPIs do not show commits
     text: str | bytes
     if args.format == "json":
         text = document_json({"as_of": as_of.isoformat(), "kpis": results.kpis})

@@ -7,6 +7,7 @@ names the file, the column and the first bad row (as a spreadsheet shows it).
 from __future__ import annotations
 
 import codecs
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,9 +55,13 @@ def detect_encoding(raw: bytes) -> str:
         raise ValueError("not UTF-8 or GB18030 text") from None
 
 
-def read_table(path: Path, columns: tuple[DataColumn, ...], rel: str, encoding: str | None = None) -> pd.DataFrame:
-    """The file as a DataFrame with one typed column per declared column."""
-    fast = _read_csv_typed(path, columns, rel, encoding) if path.suffix.lower() == ".csv" else None
+def read_table(
+    path: Path, columns: tuple[DataColumn, ...], rel: str, encoding: str | None = None, *, threads: bool = True
+) -> pd.DataFrame:
+    """The file as a DataFrame with one typed column per declared column. `threads=False`
+    keeps Arrow to the calling thread: for a read in the background, which would otherwise
+    take every core from the foreground."""
+    fast = _read_csv_typed(path, columns, rel, encoding, threads) if path.suffix.lower() == ".csv" else None
     return fast if fast is not None else _read_table(path, columns, rel, encoding)
 
 
@@ -104,7 +109,9 @@ def _trim_partial(head: bytes) -> bytes:
     return head[: head.rfind(b"\n")] if b"\n" in head else head
 
 
-def _read_csv_typed(path: Path, columns: tuple[DataColumn, ...], rel: str, encoding: str | None) -> pd.DataFrame | None:
+def _read_csv_typed(
+    path: Path, columns: tuple[DataColumn, ...], rel: str, encoding: str | None, threads: bool = True
+) -> pd.DataFrame | None:
     """The frame `_typed` makes of a UTF-8 file, read by Arrow straight into typed columns
     (the text-then-pandas way costs seconds on a million-row log), or None whenever it
     cannot be sure to give the same frame: the slow way then reads the file and names
@@ -132,7 +139,7 @@ def _read_csv_typed(path: Path, columns: tuple[DataColumn, ...], rel: str, encod
         false_values=_case_variants(_FALSE),
     )
     try:
-        table = pa_csv.read_csv(path, convert_options=options)
+        table = pa_csv.read_csv(path, pa_csv.ReadOptions(use_threads=threads), convert_options=options)
         if sorted(table.column_names) != sorted(names) or not table.num_rows:
             return None  # odd or missing headers, or no rows: leave the details to `_typed`
         if any(table.column(c.name).null_count for c in columns if c.required):
@@ -146,7 +153,7 @@ def _read_csv_typed(path: Path, columns: tuple[DataColumn, ...], rel: str, encod
                 table = table.set_column(at, column.name, pc.cast(values, pa.int64()))
     except (pa.ArrowException, OSError):
         return None
-    frame = table.select(names).to_pandas(types_mapper=_PANDAS_TYPES.get)
+    frame = table.select(names).to_pandas(types_mapper=_PANDAS_TYPES.get, use_threads=threads)
     for column in columns:
         values = frame[column.name]
         if column.type == "number" or table.column(column.name).null_count == len(frame):
@@ -240,25 +247,53 @@ def _first_bad(values: pd.Series, bad: pd.Series, column: DataColumn, rel: str, 
         raise DataError(rel, f"{what}: {values.iloc[position]!r}", column.name, position + 2)
 
 
+Read = tuple[Stamp | None, pd.DataFrame | DataError]  # the file's stamp when read, and what was read
+
+
 @dataclass
 class DataCache:
     """Each data file is read once per evaluation, however many rules and KPIs use it, and
-    again only after it changed (a cache kept across `mkdocs serve` rebuilds)."""
+    again only after it changed (a cache kept across `mkdocs serve` rebuilds).
 
-    tables: dict[tuple[Path, tuple[DataColumn, ...]], tuple[Stamp | None, pd.DataFrame | DataError]] = field(
-        default_factory=dict
-    )
+    `read_early` starts reading a file in a background thread, for `table` to take up
+    later: a large log is read while the rest of the manual loads (Arrow's reader does
+    not hold the GIL)."""
+
+    tables: dict[tuple[Path, tuple[DataColumn, ...]], Read] = field(default_factory=dict)
+    early: dict[tuple[Path, tuple[DataColumn, ...]], Future[Read]] = field(default_factory=dict, repr=False)
+    _reader: ThreadPoolExecutor | None = field(default=None, repr=False)
 
     def table(self, path: Path, columns: tuple[DataColumn, ...], rel: str) -> pd.DataFrame:
         key, now = (path, columns), stamp(path)
         kept = self.tables.get(key)
         if kept is None or kept[0] != now or now is None:
-            try:
-                kept = (now, read_table(path, columns, rel))
-            except DataError as exc:
-                kept = (now, exc)
+            early = self.early.pop(key, None)
+            kept = early.result() if early is not None else _read(path, columns, rel, now)
+            if kept[0] != now or now is None:  # changed since the early read began
+                kept = _read(path, columns, rel, now)
             self.tables[key] = kept
         found = kept[1]
         if isinstance(found, DataError):
             raise found
         return found
+
+    def read_early(self, path: Path, columns: tuple[DataColumn, ...], rel: str) -> None:
+        """Start reading the file unless it is read (and unchanged) or being read already.
+        One file at a time, in the order asked, by Arrow in this one thread: the foreground
+        keeps its core (with all of Arrow's threads, it loses about as much time as the
+        read takes). The thread is not a daemon: the process waits for it, never ending while
+        Arrow's threads still run."""
+        key, now = (path, columns), stamp(path)
+        kept = self.tables.get(key)
+        if now is None or key in self.early or (kept is not None and kept[0] == now):
+            return
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qms-data")
+        self.early[key] = self._reader.submit(_read, path, columns, rel, now, threads=False)
+
+
+def _read(path: Path, columns: tuple[DataColumn, ...], rel: str, now: Stamp | None, threads: bool = True) -> Read:
+    try:
+        return (now, read_table(path, columns, rel, threads=threads))
+    except DataError as exc:
+        return (now, exc)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .build import build
+from .build import build, data_columns, resolve_relative
 from .cache import BuildCache
-from .loader import RawDocument, iter_source_files, load_file
+from .data import DataCache
+from .loader import RawDocument, iter_source_files, load_file, relpath
 from .memory import collector_paused
-from .model import Issue, Manual
+from .model import DataColumn, Issue, Manual
 from .references import check_manual, sha256_of
 from .schema import DocumentValidator, check_type_fields, evidence_validator, open_evidence_validator, validate_document
 
@@ -38,13 +40,16 @@ def find_root(start: Path) -> Path:
 
 
 @collector_paused()
-def load_manual(root: Path, cache: BuildCache | None = None) -> LoadedManual:
-    """The manual under `root`; with a cache, unchanged files are not parsed or checked again."""
+def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | None = None) -> LoadedManual:
+    """The manual under `root`; with a cache, unchanged files are not parsed or checked again.
+    With `data`, the records' data files are read (into it) while the rest loads, for an
+    evaluation with the same `data` to use."""
     root = root.resolve()
     manual = Manual(root=root)
     issues: list[Issue] = []
     documents: list[RawDocument] = []
     seen: set[Path] = set()  # for the cache to forget the files that are gone
+    early = _EarlyReads(data, root) if data is not None else None
     for path in iter_source_files(root):
         if cache is not None:
             seen.add(path)
@@ -56,6 +61,8 @@ def load_manual(root: Path, cache: BuildCache | None = None) -> LoadedManual:
             manual.pages.append(result.page)
         if result.document is not None:
             documents.append(result.document)
+            if early is not None:
+                early.saw(result.document)
 
     documents = _unique(documents, issues)
     # Evidence types first: a record's schema depends on its type's fields.
@@ -74,6 +81,29 @@ def load_manual(root: Path, cache: BuildCache | None = None) -> LoadedManual:
     if cache is not None:
         cache.forget_missing(seen)
     return LoadedManual(manual, sorted(set(issues), key=lambda i: (i.path, i.line or 0, i.field, i.message)))
+
+
+class _EarlyReads:
+    """Starts reading each record's data files as soon as the record is parsed. Evidence
+    types (under policy/) are parsed before records (under evidence/), so their columns are
+    known by then. Nothing is checked yet: a file read for a type or path that turns out
+    wrong is never asked for, since `DataCache` keys what it read by path, columns and stamp."""
+
+    def __init__(self, data: DataCache, root: Path) -> None:
+        self.data, self.root = data, root
+        self.columns: dict[Any, tuple[DataColumn, ...]] = {}
+
+    def saw(self, doc: RawDocument) -> None:
+        d = doc.data
+        try:
+            if d.get("kind") == "evidence-type":
+                self.columns[d.get("id")] = data_columns(d)
+            elif d.get("kind") == "evidence" and d.get("data") and (columns := self.columns.get(d.get("type"))):
+                for written in d["data"]:
+                    path = resolve_relative(doc.source, written)
+                    self.data.read_early(path, columns, relpath(path, self.root))
+        except Exception:  # unchecked front matter (a list of numbers, a bad path): the schema will say
+            return
 
 
 def _cached_schema_issues(

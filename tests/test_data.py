@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checks import data
-from checks.data import read_table
+from checks.data import DataCache, DataError, read_table
 from checks.model import DataColumn
 
 COLUMNS = (
@@ -41,6 +41,7 @@ def _compare(path: Path, columns: tuple[DataColumn, ...] = COLUMNS) -> bool:
     if fast is not None:
         pd.testing.assert_frame_equal(fast, slow, check_exact=True)
     pd.testing.assert_frame_equal(read_table(path, columns, "t.csv"), slow, check_exact=True)
+    pd.testing.assert_frame_equal(read_table(path, columns, "t.csv", threads=False), slow, check_exact=True)
     return fast is not None
 
 
@@ -145,3 +146,42 @@ def test_random_cells_give_the_same_frame_or_the_same_message(tmp_path: Path, ro
     lines = [",".join(_cell(row[c.name]) for c in COLUMNS) for row in rows]
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     _compare(path)
+
+
+# --- reading early, in the background, while the manual loads ----------------------------
+
+
+def test_a_file_read_early_is_what_reading_it_later_gives(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + "T1,磁盘告警,2025-03-04T09:15:00,2025-03-05,30,4.5,true\n", encoding="utf-8")
+    cache = DataCache()
+    cache.read_early(path, COLUMNS, "t.csv")
+    assert (path, COLUMNS) in cache.early
+    frame = cache.table(path, COLUMNS, "t.csv")
+    pd.testing.assert_frame_equal(frame, read_table(path, COLUMNS, "t.csv"), check_exact=True)
+    assert not cache.early  # taken up
+    cache.read_early(path, COLUMNS, "t.csv")
+    assert not cache.early  # read already and unchanged: not read again
+    assert cache.table(path, COLUMNS, "t.csv") is frame
+
+
+def test_a_file_changed_after_its_early_read_began_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + "T1,,2025-03-04,,,,\n", encoding="utf-8")
+    cache = DataCache()
+    cache.read_early(path, COLUMNS, "t.csv")
+    cache.early[(path, COLUMNS)].result()  # done, with the first text
+    path.write_text(HEADER + "T1,,2025-03-04,,,,\nT2,,2025-03-05,,,,\n", encoding="utf-8")
+    assert list(cache.table(path, COLUMNS, "t.csv")["id"]) == ["T1", "T2"]
+
+
+def test_a_bad_file_read_early_gives_the_message_a_later_read_gives(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + "T1,,2025-03-04,,,abc,\n", encoding="utf-8")
+    cache = DataCache()
+    cache.read_early(path, COLUMNS, "t.csv")
+    with pytest.raises(DataError) as early:
+        cache.table(path, COLUMNS, "t.csv")
+    with pytest.raises(DataError) as later:
+        read_table(path, COLUMNS, "t.csv")
+    assert str(early.value) == str(later.value) == "t.csv:2: score: not a number: 'abc'"

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from checks import load_manual
+from checks.data import DataCache
 from checks.evaluate import evaluate
 from checks.kpis import evaluate_kpi, kpi_documents, kpi_rule
 from checks.rules import Context
@@ -142,6 +143,29 @@ def test_incident_kpis_in_each_encoding(manual: Path, encoding: str) -> None:
         3.0,
     )
     assert fcr["2025-03"]["verdict"] == "no-target"  # the plan sets no number: monitored only
+
+
+def test_a_log_read_while_the_manual_loads_gives_the_same_kpis(manual: Path) -> None:
+    data_file(manual, "incident-log", "incidents.csv", INCIDENTS)
+    record(manual, "IL-2025", "incident-log", "2025-12-31", "source_system: ITSM\ntickets: 5\n", "incidents.csv")
+    data = DataCache()
+    loaded = load_manual(manual, data=data)
+    log = (manual / "evidence/2025/incident-log/incidents.csv").resolve()
+    assert [path for path, _ in data.early] == [log]  # started while loading
+    early = evaluate(loaded.manual, AS_OF, data=data).kpis
+    assert not data.early  # taken up by the evaluation
+    assert early == evaluate(load_manual(manual).manual, AS_OF).kpis
+
+
+@pytest.mark.parametrize("written", ["5", "[5]", "[{path: x.csv}]", "['../../../../x.csv']"])
+def test_odd_data_fields_are_left_to_the_schema_by_the_early_reads(manual: Path, written: str) -> None:
+    record(manual, "IL-2025", "incident-log", "2025-12-31", f"source_system: ITSM\ntickets: 5\ndata: {written}\n")
+    data = DataCache()
+    loaded = load_manual(manual, data=data)
+    assert not data.early
+    assert [(e.path, e.field.split("[")[0]) for e in loaded.errors] == [
+        ("evidence/2025/incident-log/IL-2025.md", "data")
+    ]
 
 
 def test_spare_parts_turnover_from_xlsx(manual: Path) -> None:
