@@ -129,11 +129,16 @@ def relpath(path: Path, root: Path) -> str:
 def read_text(path: Path, rel: str) -> tuple[str | None, Issue | None]:
     """Decode a source file as UTF-8 (a BOM is dropped; line ends are left to `load_text`)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
-            return None, Issue(rel, None, "-", f"file is {size} bytes, over the {limit} MiB limit for a source file")
-        raw = path.read_bytes()
+        # os calls rather than pathlib's: a third of the cost, on tens of thousands of small files
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            size = os.fstat(fd).st_size
+            if size > MAX_FILE_BYTES:
+                limit = f"the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for a source file"
+                return None, Issue(rel, None, "-", f"file is {size} bytes, over {limit}")
+            raw = _read_to_end(fd, size)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return None, Issue(rel, None, "-", f"cannot read file: {exc.strerror}")
     if b"\x00" in raw:
@@ -146,6 +151,16 @@ def read_text(path: Path, rel: str) -> tuple[str | None, Issue | None]:
         line = raw[: exc.start].count(b"\n") + 1
         return None, Issue(rel, line, "-", "file is not UTF-8 text (save it as UTF-8)")
     return text, None
+
+
+def _read_to_end(fd: int, size: int) -> bytes:
+    raw = os.read(fd, size + 1)  # a byte more than its size: a file that grew meanwhile is read to its end
+    if len(raw) <= size:
+        return raw
+    chunks = [raw]
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int] | int:

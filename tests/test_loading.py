@@ -19,8 +19,10 @@ from checks.loader import (
     SOURCE_SUFFIXES,
     RawDocument,
     _Loader,
+    _read_to_end,
     iter_source_files,
     parse_yaml,
+    read_text,
     relpath,
     to_json_compatible,
 )
@@ -229,6 +231,18 @@ def test_relpath(tmp_path: Path) -> None:
         except ValueError:
             expected = path.as_posix()
         assert relpath(path, root) == expected
+
+
+@pytest.mark.parametrize("size", [0, 1, 3, 70_000, 300_000])
+def test_source_files_are_read_whole(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(b"\xef\xbb\xbf" + "质".encode() * (size // 3))
+    assert read_text(path, "a.md") == (path.read_text(encoding="utf-8-sig"), None)
+    fd = os.open(path, os.O_RDONLY)
+    try:  # a file that grew after its size was taken is still read to its end
+        assert _read_to_end(fd, max(size // 2, 0)) == path.read_bytes()
+    finally:
+        os.close(fd)
 
 
 def test_json_view_converts_dates_and_leaves_the_data_alone() -> None:
