@@ -184,7 +184,7 @@ def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoi
         path=cp.source.rel,
         line=cp.source.line_of(("id",)),
         periods=outcome.periods,
-        evidence=tuple(refs.get(rid) or _evidence_ref(rid, ctx, git) for rid in outcome.records if rid in known),
+        evidence=tuple([refs.get(rid) or _evidence_ref(rid, ctx, git) for rid in outcome.records if rid in known]),
         remedy=cp.remedy if failing or status == "due-soon" else None,
         waiver=_waiver_ref(waiver) if waiver is not None else None,
         real_status=real,
@@ -214,7 +214,9 @@ def _real_outcome(cp: Checkpoint, ctx: Context) -> Outcome:
     status = worst([o.status for o in outcomes])
     chosen = next(o for o in outcomes if o.status == status)
     periods = tuple(p for o in outcomes for p in o.periods)
-    records = tuple(dict.fromkeys(r for o in outcomes for r in o.records))
+    records = (
+        outcomes[0].records if len(outcomes) == 1 else tuple(dict.fromkeys([r for o in outcomes for r in o.records]))
+    )
     return Outcome(status, chosen.reason, periods, records)
 
 

@@ -221,7 +221,8 @@ def _records_in(index: TypeIndex, occ: _Occurrence) -> list[Evidence]:
     window = index.in_window(max(period.start, dt.date(1, 1, 1)), period.end)  # sorted as the index is
     if occ.by_date_only:
         return window
-    inside = [r for r in window if _in(r, occ)]
+    label = period.label  # most records are unlabelled or labelled for this period: `_in` says yes without a call
+    inside = [r for r in window if r.period is None or r.period == label or _in(r, occ)]
     # Labelled for this period but dated outside it (e.g. a Q4 report written in January).
     late = [r for r in index.by_label.get(period.label, []) if r.date is not None and not period.contains(r.date)]
     return sorted(inside + late, key=_by_date) if late else inside
@@ -249,10 +250,12 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
     used: list[Evidence] = []
     what = ctx.type_title(rule.evidence)
     index = ctx.type_index(rule.evidence)
-    looked_at: dict[str, Evidence] = {}
+    rows = rule.raw.get("rows")
+    looked_at: dict[str, Evidence] = {}  # for `rows` only
     for occ in past + upcoming:
         inside = _records_in(index, occ)
-        looked_at.update((r.id, r) for r in inside)
+        if rows:
+            looked_at.update((r.id, r) for r in inside)
         matching = [r for r in inside if not unmet_conditions(r.data, where, ctx.manual)] if where else inside
         label, due = occ.period.label, occ.period.due
         is_late = occ in past and due < as_of
@@ -280,10 +283,11 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
             else:
                 status, reason = "missing", f"{have} {what} for {label}, due {due}"
                 used += inside
-        periods.append(PeriodResult(label, occ.period.start, occ.period.end, due, status, tuple(r.id for r in inside)))
+        periods.append(
+            PeriodResult(label, occ.period.start, occ.period.end, due, status, tuple([r.id for r in inside]))
+        )
         outcomes.append((status, reason))
 
-    rows = rule.raw.get("rows")
     if rows:
         row_outcome = _rows_rule(rows, sorted(looked_at.values(), key=_by_date), ctx)
         if row_outcome is not None:
@@ -292,7 +296,7 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
         return Outcome("pass", f"nothing due yet ({what})", tuple(periods), ())
     status = worst([s for s, _ in outcomes])
     reason = next(r for s, r in outcomes if s == status)
-    return Outcome(status, reason, tuple(periods), tuple(dict.fromkeys(r.id for r in used)))
+    return Outcome(status, reason, tuple(periods), tuple(dict.fromkeys([r.id for r in used])))
 
 
 # --- conditions on record fields ------------------------------------------------------
