@@ -18,10 +18,11 @@ from .data import DataCache
 from .evaluate import GitInfo, evaluate
 from .fsio import replace
 from .manual import LoadedManual, find_root, load_manual
-from .memory import settled
+from .memory import collector_paused
 from .results import DEFAULT_FAIL_ON, STATUSES, document_json, to_document
 from .schema import evidence_schema, schema_names, schema_text
 
+# Commands that load a whole manual pause the collector until they end (checks.memory).
 # Each command imports what only it needs: `qms check` on a large manual is timed against
 # a bare parse (tests/bench), and the other commands' modules cost a tenth of a second.
 
@@ -166,6 +167,7 @@ def _root(args: argparse.Namespace) -> Path:
     return root
 
 
+@collector_paused(settle=True)
 def cmd_validate(args: argparse.Namespace) -> int:
     loaded = load_manual(_root(args))
     for issue in loaded.issues:
@@ -220,12 +222,12 @@ def _print(text: str | bytes) -> None:
     buffer.flush()
 
 
+@collector_paused(settle=True)
 def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
     git = GitInfo.read_in_background(root)  # the commits of the evidence, read while the manual loads
     data = DataCache()  # and the data files too
     manual = _valid_manual(args, root, data).manual
-    settled()
     as_of = args.as_of or dt.date.today()
     results = evaluate(
         manual,
@@ -237,7 +239,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         check_timeout=args.check_timeout,
         data=data,
     )
-    settled()
     doc = to_document(results, f"quality-manual {__version__}")
     from .report import github_report, junit_report, text_report
 
@@ -254,6 +255,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if results.ok else EXIT_FINDINGS
 
 
+@collector_paused(settle=True)
 def cmd_kpi(args: argparse.Namespace) -> int:
     data = DataCache()
     manual = _valid_manual(args, data=data).manual
@@ -367,6 +369,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(c.problems for c in changes) else EXIT_OK
 
 
+@collector_paused(settle=True)
 def cmd_pack(args: argparse.Namespace) -> int:
     from .pack import PackError, build_pack, verify_pack
 

@@ -26,6 +26,7 @@ from checks.loader import (
     relpath,
     to_json_compatible,
 )
+from checks.memory import collector_paused
 from checks.model import Source
 from checks.schema import (
     DocumentValidator,
@@ -368,4 +369,20 @@ def test_load_and_evaluate_leave_the_collector_as_it_was(minimal: Path, enabled:
         assert evaluate(loaded.manual, dt.date(2025, 12, 31)).checkpoints
         assert gc.isenabled() == enabled
     finally:
+        gc.enable() if was else gc.disable()
+
+
+def test_a_settled_run_freezes_what_it_made_before_the_collector_comes_back(minimal: Path) -> None:
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        with collector_paused(settle=True):
+            assert not gc.isenabled()
+            loaded = load_manual(minimal)
+            frozen = gc.get_freeze_count()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen  # the manual is among them
+        assert all(obj is not loaded.manual for obj in gc.get_objects())  # frozen: out of the collector's lists
+    finally:
+        gc.unfreeze()
         gc.enable() if was else gc.disable()

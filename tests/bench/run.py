@@ -92,20 +92,22 @@ def step_floor_process(root: Path) -> dict[str, Any]:
 def step_check(root: Path, profile: Path | None = None) -> dict[str, Any]:
     """`qms check` in-process: load_manual + evaluate, as the CLI does before printing
     (git's record of the evidence and the data files read meanwhile, in the background,
-    as the CLI does)."""
+    and the collector paused throughout, as the CLI does)."""
     from checks import load_manual
     from checks.data import DataCache
     from checks.evaluate import GitInfo, evaluate
+    from checks.memory import collector_paused
 
     profiler = cProfile.Profile() if profile else None
     if profiler:
         profiler.enable()
     start = time.perf_counter()
-    git = GitInfo.read_in_background(root)
-    data = DataCache()
-    loaded = load_manual(root, data=data)
-    loaded_at = time.perf_counter()
-    results = evaluate(loaded.manual, dt.date.fromisoformat(AS_OF), git=git.result(), data=data)
+    with collector_paused(settle=True):
+        git = GitInfo.read_in_background(root)
+        data = DataCache()
+        loaded = load_manual(root, data=data)
+        loaded_at = time.perf_counter()
+        results = evaluate(loaded.manual, dt.date.fromisoformat(AS_OF), git=git.result(), data=data)
     end = time.perf_counter()
     if profiler and profile:
         profiler.disable()
