@@ -16,7 +16,7 @@ Generates two manuals with tests/bench/synth.py and measures, on this machine:
 
 Every measurement runs in a fresh subprocess (this script again, with --step), so the
 steps do not share caches or memory. The floor and the two checks run --repeat times
-(default 3), taking turns, and each is reported by its fastest run (with the slowest
+(default 5), taking turns, and each is reported by its fastest run (with the slowest
 beside it): on a shared machine the fastest run is the one least disturbed by others.
 --small runs everything at 1/10 scale in about a minute. --profile DIR also writes
 cProfile results (.prof, and the top functions as text) for the check and for the
@@ -413,7 +413,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", action="store_true", help="1/10 of the sizes, to try it out")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the floor and the checks (default 3)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of the floor and the checks (default 5)")
     parser.add_argument("--workdir", type=Path, help="keep the generated manuals here (default: a temp dir)")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="also profile the check and the plugin")
     parser.add_argument("--no-git", dest="git", action="store_false", help="do not make the manuals git checkouts")
