@@ -84,22 +84,30 @@ def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | N
 
 
 class _EarlyReads:
-    """Starts reading each record's data files as soon as the record is parsed. Evidence
-    types (under policy/) are parsed before records (under evidence/), so their columns are
-    known by then. Nothing is checked yet: a file read for a type or path that turns out
-    wrong is never asked for, since `DataCache` keys what it read by path, columns and stamp."""
+    """Starts reading a record's data files as soon as the record is parsed, when the
+    evaluation will read them: its type is a KPI's source or is checked row by row by a
+    checkpoint. KPIs, checkpoints and evidence types (under policy/) are parsed before
+    records (under evidence/), so all this is known by then. Nothing is checked yet: a
+    file read for a type or path that turns out wrong is never asked for, since
+    `DataCache` keys what it read by path, columns and stamp."""
 
     def __init__(self, data: DataCache, root: Path) -> None:
         self.data, self.root = data, root
         self.columns: dict[Any, tuple[DataColumn, ...]] = {}
+        self.read: set[Any] = set()  # the types whose data the evaluation reads
 
     def saw(self, doc: RawDocument) -> None:
         d = doc.data
         try:
-            if d.get("kind") == "evidence-type":
+            kind = d.get("kind")
+            if kind == "evidence-type":
                 self.columns[d.get("id")] = data_columns(d)
-            elif d.get("kind") == "evidence" and d.get("data") and (columns := self.columns.get(d.get("type"))):
-                for written in d["data"]:
+            elif kind == "kpi":
+                self.read.add(d.get("source"))
+            elif kind == "checkpoint":
+                self.read.update(rule.get("evidence") for rule in d.get("requires") or [] if rule.get("rows"))
+            elif kind == "evidence" and d.get("type") in self.read and (columns := self.columns.get(d.get("type"))):
+                for written in d.get("data") or []:
                     path = resolve_relative(doc.source, written)
                     self.data.read_early(path, columns, relpath(path, self.root))
         except Exception:  # unchecked front matter (a list of numbers, a bad path): the schema will say

@@ -157,6 +157,16 @@ def test_a_log_read_while_the_manual_loads_gives_the_same_kpis(manual: Path) -> 
     assert early == evaluate(load_manual(manual).manual, AS_OF).kpis
 
 
+def test_data_no_kpi_or_row_rule_reads_is_not_read_early(manual: Path) -> None:
+    data_file(manual, "training-record", "attendance.csv", "name,role,hours\n张三,ops-dept,4\n")
+    record(manual, "TR-2025", "training-record", "2025-06-30", "", "attendance.csv")
+    data_file(manual, "incident-log", "incidents.csv", INCIDENTS)
+    record(manual, "IL-2025", "incident-log", "2025-12-31", "", "incidents.csv")
+    data = DataCache()
+    load_manual(manual, data=data)
+    assert [path.name for path, _ in data.early] == ["incidents.csv"]
+
+
 @pytest.mark.parametrize("written", ["5", "[5]", "[{path: x.csv}]", "['../../../../x.csv']"])
 def test_odd_data_fields_are_left_to_the_schema_by_the_early_reads(manual: Path, written: str) -> None:
     record(manual, "IL-2025", "incident-log", "2025-12-31", f"source_system: ITSM\ntickets: 5\ndata: {written}\n")
