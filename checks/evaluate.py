@@ -214,9 +214,7 @@ def _real_outcome(cp: Checkpoint, ctx: Context) -> Outcome:
     status = worst([o.status for o in outcomes])
     chosen = next(o for o in outcomes if o.status == status)
     periods = tuple(p for o in outcomes for p in o.periods)
-    records = (
-        outcomes[0].records if len(outcomes) == 1 else tuple(dict.fromkeys([r for o in outcomes for r in o.records]))
-    )
+    records = tuple(dict.fromkeys([r for o in outcomes for r in o.records]))
     return Outcome(status, chosen.reason, periods, records)
 
 

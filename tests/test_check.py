@@ -288,7 +288,10 @@ def check_module(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
     def garbage(checkpoint, evidence, manual, as_of):  # type: ignore[no-untyped-def]
         return "looks fine to me"
 
-    module.ok, module.boom, module.garbage = ok, boom, garbage  # type: ignore[attr-defined]
+    def twice(checkpoint, evidence, manual, as_of):  # type: ignore[no-untyped-def]
+        return Outcome("pass", "named twice", (), ["IAR-2025", "IAR-2025"])
+
+    module.ok, module.boom, module.garbage, module.twice = ok, boom, garbage, twice  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "checks.fixture_checks", module)
     return module
 
@@ -311,6 +314,18 @@ def test_custom_check_result_and_failures(minimal: Path, check_module: types.Mod
     assert reason == "check fixture_checks:garbage of cp-garbage returned 'looks fine to me', not an Outcome"
     # The run went on: the other checkpoints still have their real status.
     assert status_of(minimal, "2025-12-31")[0] == "pass"
+
+
+def test_a_record_a_custom_check_names_twice_is_listed_once(minimal: Path, check_module: types.ModuleType) -> None:
+    write(
+        minimal,
+        "policy/checkpoints/cp-twice.yaml",
+        "id: cp-twice\nkind: checkpoint\ntitle: t\nclause: QP-01#1\narea: system\nowner: mgmt-dept\n"
+        "check: fixture_checks:twice\n",
+    )
+    results = evaluate(load_manual(minimal).manual, D("2025-12-31"), with_kpis=False)
+    result = next(r for r in results.checkpoints if r.id == "cp-twice")
+    assert [e.id for e in result.evidence] == ["IAR-2025"]
 
 
 # --- waivers ---------------------------------------------------------------------------------
