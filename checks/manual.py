@@ -42,8 +42,8 @@ def find_root(start: Path) -> Path:
 @collector_paused()
 def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | None = None) -> LoadedManual:
     """The manual under `root`; with a cache, unchanged files are not parsed or checked again.
-    With `data`, the records' data files are read (into it) while the rest loads, for an
-    evaluation with the same `data` to use."""
+    With `data`, the data files an evaluation will read are read into it while the rest
+    loads, for an evaluation with the same `data` to take up."""
     root = root.resolve()
     manual = Manual(root=root)
     issues: list[Issue] = []
