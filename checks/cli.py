@@ -240,17 +240,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         data=data,
     )
     doc = to_document(results, f"quality-manual {__version__}")
-    from .report import github_report, junit_report, text_report
-
     text: str | bytes
     if args.format == "json":
         text = document_json(doc)
-    elif args.format == "junit":
-        text = junit_report(doc)
-    elif args.format == "github":
-        text = github_report(doc)
     else:
-        text = text_report(doc)
+        from . import report  # with rich, for the text table: not needed for JSON
+
+        if args.format == "junit":
+            text = report.junit_report(doc)
+        elif args.format == "github":
+            text = report.github_report(doc)
+        else:
+            text = report.text_report(doc)
     _emit(text, args.output)
     return EXIT_OK if results.ok else EXIT_FINDINGS
 
