@@ -217,8 +217,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 add(f"roles/{role_id}.md", functools.partial(pages.role_page, site, role_id), everything(self.memo))
         if "changes" in on:
             policies = [p for p in sorted(manual.policies.values(), key=lambda p: p.id) if p.source.body is not None]
+            head = site.doc["commit"]
+            histories = self._histories([p.source.rel for p in policies], head)
             for policy in policies:
-                for change in self._versions(policy, policies, site.doc["commit"]):
+                for change in self._versions(policy, histories.get(policy.source.rel, []), head):
                     uri = history.changes_uri(policy.id, change.version)
                     site.change_pages.setdefault(policy.id, {})[change.version] = uri
                     add(uri, functools.partial(history.changes_page, site, policy, change), (change,))
@@ -229,16 +231,20 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 add(uri, functools.partial(evidence.evidence_page, site, record.id), evidence_inputs(site, record.id))
                 self.sources[uri] = record.source.rel
 
-    def _versions(self, policy: Policy, policies: list[Policy], head: str | None) -> list[VersionChange]:
+    def _histories(self, rels: list[str], head: str | None) -> dict[str, list[tuple[str, str]]]:
+        """The policies' past texts in git (one `git log` for all), read again only after a commit."""
+        key = ("git-history", head, tuple(rels))
+        if key not in self.cache.results:
+            self.cache.results[key] = git_history(self.root, rels)
+        histories: dict[str, list[tuple[str, str]]] = self.cache.results[key]
+        return histories
+
+    def _versions(self, policy: Policy, past: list[tuple[str, str]], head: str | None) -> list[VersionChange]:
         """A policy's versions, worked out again only after a commit or an edit of the file."""
         results = self.cache.results
-        history_key = ("git-history", head, tuple(p.source.rel for p in policies))
-        if history_key not in results:
-            results[history_key] = git_history(self.root, [p.source.rel for p in policies])
         key = ("versions", head, policy.source.rel, policy.source.version)
         if key not in results or not policy.source.version:
             current = policy.source.path.read_text(encoding="utf-8")
-            past = results[history_key].get(policy.source.rel, [])
             results[key] = version_history(self.root, policy.source.rel, current, past)
         return results[key]
 
