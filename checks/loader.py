@@ -297,23 +297,66 @@ def _detailed_parse(text: str, rel: str, first_line: int) -> tuple[Any, dict[Fie
             return loader.construct_document(node), lines, []
         except ValueError:  # PyYAML's constructors raise it for some values, e.g. `0x_`
             return None, lines, [_unreadable(node, (), first_line, rel)]
-    except yaml.MarkedYAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
+        # PyYAML's own limits (its C scanner refuses 1,000 levels since 6.0.3; its Python
+        # composer recurses) must not decide the message: the level is found here.
+        if _maybe_deep(text) and (deep := _too_deep(text, rel, first_line)) is not None:
+            return None, {}, [deep]
+        return None, {}, [_yaml_error(exc, text, rel, first_line)]
+    finally:
+        loader.dispose()
+
+
+def _yaml_error(exc: BaseException, text: str, rel: str, first_line: int) -> Issue:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         if "\t" in text and "tab" in str(problem):
             problem += " (use spaces, not tabs, to indent YAML)"
-        return None, {}, [Issue(rel, line, "-", f"invalid YAML: {problem}")]
-    except yaml.reader.ReaderError as exc:
+        return Issue(rel, line, "-", f"invalid YAML: {problem}")
+    if isinstance(exc, yaml.reader.ReaderError):
         line = text.count("\n", 0, exc.position) + first_line
         what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
-        return None, {}, [Issue(rel, line, "-", f"invalid YAML: {exc.reason} ({what})")]
-    except yaml.YAMLError as exc:
-        return None, {}, [Issue(rel, first_line, "-", f"invalid YAML: {str(exc).splitlines()[0]}")]
-    except RecursionError:
-        return None, {}, [Issue(rel, first_line, "-", "invalid YAML: nested too deeply")]
-    finally:
-        loader.dispose()
+        return Issue(rel, line, "-", f"invalid YAML: {exc.reason} ({what})")
+    if isinstance(exc, RecursionError):
+        return Issue(rel, first_line, "-", "invalid YAML: nested too deeply")
+    return Issue(rel, first_line, "-", f"invalid YAML: {str(exc).splitlines()[0]}")
+
+
+def _too_deep(text: str, rel: str, first_line: int) -> Issue | None:
+    """The first node nested more than MAX_DEPTH levels, found from PyYAML's pure-Python
+    parser events (a state machine: no recursion and no nesting limit of its own)."""
+    # One frame per open collection: [is a mapping, key or index of its current child,
+    # whether its next event is a key].
+    frames: list[list[Any]] = []
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frames.pop()
+                continue
+            if frames:
+                top = frames[-1]
+                if top[2]:  # a key of the open mapping
+                    if not isinstance(event, yaml.ScalarEvent):
+                        return None  # a collection as a key: refused elsewhere, with its own message
+                    top[1], top[2] = event.value, False
+                    continue
+                if top[0]:
+                    top[2] = True  # after this value, the mapping's next key
+                else:
+                    top[1] += 1
+            if len(frames) > MAX_DEPTH:
+                field = format_field(tuple(frame[1] for frame in frames[:3])) + "..."
+                line = event.start_mark.line + first_line
+                return Issue(rel, line, field, f"nested more than {MAX_DEPTH} levels deep")
+            if isinstance(event, yaml.MappingStartEvent):
+                frames.append([True, None, True])
+            elif isinstance(event, yaml.SequenceStartEvent):
+                frames.append([False, -1, False])
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _unreadable(node: yaml.Node, path: FieldPath, offset: int, rel: str) -> Issue:

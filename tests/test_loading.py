@@ -386,3 +386,22 @@ def test_a_settled_run_freezes_what_it_made_before_the_collector_comes_back(mini
     finally:
         gc.unfreeze()
         gc.enable() if was else gc.disable()
+
+
+def _nested(depth: int, style: str) -> str:
+    if style == "flow":
+        return "id: x\nextra: {deep: " + "[" * depth + "]" * depth + "}\n"
+    lines = ["id: x", "extra:", "  deep:"]
+    lines += [" " * (2 + 2 * level) + "- " + ("v" if level == depth - 1 else "") for level in range(depth)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("style", ["flow", "block"])
+@pytest.mark.parametrize("depth", [70, 998, 1000, 5000])
+def test_deep_nesting_gets_the_project_s_message_whatever_pyyaml_limits(depth: int, style: str) -> None:
+    # libyaml (PyYAML >= 6.0.3) refuses 1,000 levels itself, and the Python composer
+    # recurses: neither may decide the message.
+    _, _, issues = parse_yaml(_nested(depth, style), "x.yaml", 1)
+    assert [(i.line, i.field, i.message) for i in issues] == [
+        (2 if style == "flow" else 67, "extra.deep[0]...", "nested more than 64 levels deep")
+    ]
