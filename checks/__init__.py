@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from .manual import LoadedManual, load_manual
+from .loading.manual import LoadedManual, load_manual
 from .model import Issue, Manual
 
 __all__ = ["Issue", "LoadedManual", "Manual", "load_manual"]

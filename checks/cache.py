@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import build
-from .loader import LoadResult, RawDocument, load_file
+from .loading.build import build
+from .loading.loader import LoadResult, RawDocument, load_file
+from .loading.references import sha256_of
 from .model import Issue, ManualObject
-from .references import sha256_of
 
 Stamp = tuple[int, int, int]
 

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .data import DataCache
-from .evaluate import GitInfo, evaluate
-from .fsio import replace
-from .manual import LoadedManual, find_root, load_manual
+from .authoring.fsio import replace
+from .evaluating.evaluate import GitInfo, evaluate
+from .loading.data import DataCache
+from .loading.manual import LoadedManual, find_root, load_manual
+from .loading.schema import evidence_schema, schema_names, schema_text
 from .memory import collector_paused
 from .results import DEFAULT_FAIL_ON, STATUSES, document_json, to_document
-from .schema import evidence_schema, schema_names, schema_text
 
 # Commands that load a whole manual pause the collector until they end (checks.memory).
 # Each command imports what only it needs: `qms check` on a large manual is timed against
@@ -244,7 +244,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = document_json(doc)
     else:
-        from . import report  # with rich, for the text table: not needed for JSON
+        from .outputs import report  # with rich, for the text table: not needed for JSON
 
         if args.format == "junit":
             text = report.junit_report(doc)
@@ -262,7 +262,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     manual = _valid_manual(args, data=data).manual
     as_of = args.as_of or dt.date.today()
     results = evaluate(manual, as_of, git=GitInfo(), data=data)  # KPIs do not show commits
-    from .report import kpi_csv_report, kpi_text_report
+    from .outputs.report import kpi_csv_report, kpi_text_report
 
     text: str | bytes
     if args.format == "json":
@@ -277,7 +277,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .newrecord import NewRecordError, new_record
+    from .authoring.newrecord import NewRecordError, new_record
 
     manual = load_manual(_root(args)).manual
     try:
@@ -301,8 +301,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_revise(args: argparse.Namespace) -> int:
-    from .docedit import EditError
-    from .revise import revise
+    from .authoring.docedit import EditError
+    from .authoring.revise import revise
 
     manual = load_manual(_root(args)).manual
     date = args.date or dt.date.today()
@@ -316,8 +316,8 @@ def cmd_revise(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from .docedit import EditError
-    from .revise import approve
+    from .authoring.docedit import EditError
+    from .authoring.revise import approve
 
     manual = load_manual(_root(args)).manual
     date = args.date or dt.date.today()
@@ -330,8 +330,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:
-    from .docedit import EditError
-    from .revise import confirm
+    from .authoring.docedit import EditError
+    from .authoring.revise import confirm
 
     manual = _valid_manual(args).manual
     if args.all == bool(args.records):
@@ -355,8 +355,8 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .changes import document_changes, markdown_summary
-    from .gitlog import GitError
+    from .authoring.changes import document_changes, markdown_summary
+    from .loading.gitlog import GitError
 
     root = _root(args)
     try:
@@ -372,7 +372,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 @collector_paused(settle=True)
 def cmd_pack(args: argparse.Namespace) -> int:
-    from .pack import PackError, build_pack, verify_pack
+    from .outputs.pack import PackError, build_pack, verify_pack
 
     if args.verify is not None:
         if args.period or args.output:
@@ -417,7 +417,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .scaffold import TargetNotEmpty, init_manual
+    from .authoring.scaffold import TargetNotEmpty, init_manual
 
     date = args.date or dt.date.today()
     try:

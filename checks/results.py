@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 if TYPE_CHECKING:
-    from .doccontrol import DocumentResult
+    from .evaluating.doccontrol import DocumentResult
 
 STATUSES = ("pass", "fail", "missing", "stale", "due-soon", "waived", "error")
 DEFAULT_FAIL_ON = ("fail", "missing", "stale", "error")

@@ -13,7 +13,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from checks import Manual
-from checks.data import DataCache
+from checks.loading.data import DataCache
 
 from .labels import Labels
 from .markup import md_link, text

@@ -7,9 +7,9 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from checks.data import DataError
+from checks.loading.data import DataError
+from checks.loading.schema import load_schema
 from checks.model import DataColumn, Evidence
-from checks.schema import load_schema
 
 from .badges import status_badge, suspect_badge
 from .context import EVIDENCE_INDEX, Site

@@ -1,11 +1,11 @@
 """Pages showing how each version of a controlled document changed its clauses.
 
-The comparison itself is `checks.changes.version_history` (git history and the
+The comparison itself is `checks.authoring.changes.version_history` (git history and the
 working tree); this module only renders it."""
 
 from __future__ import annotations
 
-from checks.changes import VersionChange
+from checks.authoring.changes import VersionChange
 from checks.model import Policy
 
 from .context import Site, clause_anchor

@@ -21,11 +21,11 @@ from mkdocs.utils import nest_paths
 
 import checks
 from checks import LoadedManual, load_manual
+from checks.authoring.changes import VersionChange, git_history, version_history
 from checks.cache import BuildCache
-from checks.changes import VersionChange, git_history, version_history
-from checks.data import DataCache
-from checks.evaluate import evaluate
-from checks.loader import relpath
+from checks.evaluating.evaluate import evaluate
+from checks.loading.data import DataCache
+from checks.loading.loader import relpath
 from checks.model import KINDS, Policy
 from checks.results import document_json, to_document
 

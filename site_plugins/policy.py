@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from checks.clauses import parse_clauses
-from checks.doccontrol import next_review as checks_next_review
+from checks.evaluating.doccontrol import next_review as checks_next_review
+from checks.loading.clauses import parse_clauses
 from checks.model import Policy
 
 from .badges import linked_badge, status_badge, worst_shown
@@ -23,7 +23,7 @@ _ATTR_LIST = re.compile(r"\{[^}]*\}[ \t#]*$")
 def mark_clauses(markdown: str) -> str:
     """Give every numbered heading a stable id: `## 7.3.1 内审要求 {#clause-7.3.1}`.
 
-    The clause numbers and lines come from `checks.clauses`, the same parser
+    The clause numbers and lines come from `checks.loading.clauses`, the same parser
     that defines what a clause is; a heading with its own attribute list is left alone.
     """
     lines = markdown.split("\n")

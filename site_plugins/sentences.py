@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.periods import calendar_unit, parse_duration
+from checks.evaluating.periods import calendar_unit, parse_duration
 
 from .context import Site
 from .markup import code, show, text

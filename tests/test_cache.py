@@ -9,7 +9,7 @@ from pathlib import Path
 
 from checks import load_manual
 from checks.cache import BuildCache
-from checks.evaluate import GitInfo, evaluate
+from checks.evaluating.evaluate import GitInfo, evaluate
 from checks.results import to_document
 from conftest import REPO
 from test_check import AUDIT, incident_log

@@ -15,7 +15,7 @@ from junitparser import JUnitXml
 from junitparser import junitparser as jp
 
 from checks import load_manual
-from checks.evaluate import GitInfo, evaluate
+from checks.evaluating.evaluate import GitInfo, evaluate
 from checks.results import Outcome, checkpoint_document, document_json, to_document
 from conftest import REPO, run_qms
 

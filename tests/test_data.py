@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checks import data
-from checks.data import DataCache, DataError, read_table
+from checks.loading import data
+from checks.loading.data import DataCache, DataError, read_table
 from checks.model import DataColumn
 
 COLUMNS = (

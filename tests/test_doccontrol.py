@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from checks import load_manual
-from checks.evaluate import evaluate
+from checks.evaluating.evaluate import evaluate
 from conftest import run_qms
 
 POLICY = "policy/QP-01.md"

@@ -15,11 +15,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import checks.fsio
+import checks.authoring.fsio
 from checks import load_manual
-from checks.data import DataError, read_table
-from checks.evaluate import evaluate
-from checks.loader import load_file
+from checks.evaluating.evaluate import evaluate
+from checks.loading.data import DataError, read_table
+from checks.loading.loader import load_file
 from checks.model import DataColumn
 from conftest import run_qms
 
@@ -171,9 +171,9 @@ def test_new_never_overwrites_and_leaves_nothing_when_interrupted(
 
     folder = minimal / "evidence/2026/new"
     folder.mkdir(parents=True)
-    monkeypatch.setattr(checks.fsio.os, "link", interrupted)
+    monkeypatch.setattr(checks.authoring.fsio.os, "link", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        checks.fsio.write_new(folder / "R.md", "---\nid: R\n---\n")
+        checks.authoring.fsio.write_new(folder / "R.md", "---\nid: R\n---\n")
     assert list(folder.iterdir()) == []  # neither the record nor a temporary file
 
 
@@ -208,8 +208,8 @@ def test_interrupted_replace_keeps_the_original(tmp_path: Path, monkeypatch: pyt
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(checks.fsio.os, "replace", interrupted)
+    monkeypatch.setattr(checks.authoring.fsio.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        checks.fsio.replace(path, "half")
+        checks.authoring.fsio.replace(path, "half")
     assert path.read_text(encoding="utf-8") == "original\n"
     assert os.listdir(tmp_path) == ["record.md"]

@@ -13,10 +13,10 @@ import openpyxl
 import pytest
 
 from checks import load_manual
-from checks.data import DataCache
-from checks.evaluate import evaluate
-from checks.kpis import evaluate_kpi, kpi_documents, kpi_rule
-from checks.rules import Context
+from checks.evaluating.evaluate import evaluate
+from checks.evaluating.kpis import evaluate_kpi, kpi_documents, kpi_rule
+from checks.evaluating.rules import Context
+from checks.loading.data import DataCache
 from conftest import REPO, run_qms
 
 AS_OF = dt.date(2025, 12, 31)

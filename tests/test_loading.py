@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checks import load_manual
-from checks.build import resolve_relative
-from checks.evaluate import evaluate
-from checks.loader import (
+from checks.evaluating.evaluate import evaluate
+from checks.loading.build import resolve_relative
+from checks.loading.loader import (
     SOURCE_SUFFIXES,
     RawDocument,
     _Loader,
@@ -26,9 +26,7 @@ from checks.loader import (
     relpath,
     to_json_compatible,
 )
-from checks.memory import collector_paused
-from checks.model import Source
-from checks.schema import (
+from checks.loading.schema import (
     DocumentValidator,
     check_type_fields,
     evidence_schema,
@@ -36,6 +34,8 @@ from checks.schema import (
     open_evidence_validator,
     validate_document,
 )
+from checks.memory import collector_paused
+from checks.model import Source
 
 TRICKY_SCALARS = [
     *["yes", "Yes", "YES", "no", "No", "NO", "y", "Y", "n", "N", "true", "True", "TRUE", "false", "False"],

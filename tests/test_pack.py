@@ -15,9 +15,9 @@ from urllib.parse import unquote
 import pytest
 
 from checks import load_manual
-from checks.evaluate import evaluate
+from checks.evaluating.evaluate import evaluate
 from checks.model import Manual
-from checks.pack import PACK_FORMAT, PackError, build_pack, verify_pack
+from checks.outputs.pack import PACK_FORMAT, PackError, build_pack, verify_pack
 from checks.results import to_document
 from conftest import REPO
 

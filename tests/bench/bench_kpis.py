@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from checks import load_manual  # noqa: E402
-from checks.data import read_table  # noqa: E402
-from checks.kpis import first_contact_resolution_rate, kpi_periods, mean_resolution_time  # noqa: E402
+from checks.evaluating.kpis import first_contact_resolution_rate, kpi_periods, mean_resolution_time  # noqa: E402
+from checks.loading.data import read_table  # noqa: E402
 
 
 def write_log(path: Path, rows: int, seed: int = 7) -> None:

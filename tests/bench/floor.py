@@ -1,6 +1,6 @@
 """The parse floor of the benchmark: the least any check must do. Reads every source file
 of a manual and parses its YAML with PyYAML's C loader, and reads every CSV with the
-fastest reader pandas offers (as checks.data uses: a floor, not a straw man).
+fastest reader pandas offers (as checks.loading.data uses: a floor, not a straw man).
 
     python tests/bench/floor.py ROOT     # prints seconds, files and rows as JSON
 

@@ -94,8 +94,8 @@ def step_check(root: Path, profile: Path | None = None) -> dict[str, Any]:
     (git's record of the evidence and the data files read meanwhile, in the background,
     and the collector paused throughout, as the CLI does)."""
     from checks import load_manual
-    from checks.data import DataCache
-    from checks.evaluate import GitInfo, evaluate
+    from checks.evaluating.evaluate import GitInfo, evaluate
+    from checks.loading.data import DataCache
     from checks.memory import collector_paused
 
     profiler = cProfile.Profile() if profile else None

@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from checks import load_manual  # noqa: E402
-from checks.doccontrol import fingerprint  # noqa: E402
+from checks.evaluating.doccontrol import fingerprint  # noqa: E402
 
 FIRST_DAY, LAST_DAY = dt.date(2025, 1, 1), dt.date(2026, 11, 20)  # records stop before the bench's as-of date
 RUN_OPS = "运维服务实施"  # the activity internal audits must cover

@@ -41,12 +41,12 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .doccontrol import last_review, next_review
-from .evaluate import evaluate
-from .model import Evidence, Manual, Nonconformity, Policy
-from .periods import Period, period_from_label
-from .references import sha256_of
-from .results import document_json, to_document
+from ..evaluating.doccontrol import last_review, next_review
+from ..evaluating.evaluate import evaluate
+from ..evaluating.periods import Period, period_from_label
+from ..loading.references import sha256_of
+from ..model import Evidence, Manual, Nonconformity, Policy
+from ..results import document_json, to_document
 
 PACK_FORMAT = "quality-manual-pack/1"
 MANIFEST = "manifest.json"

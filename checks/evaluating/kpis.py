@@ -15,11 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from .data import DataError
-from .model import Kpi, Manual
+from ..loading.data import DataError
+from ..loading.references import resolve_function
+from ..model import Kpi, Manual
+from ..results import Outcome
 from .periods import Period, calendar_period
-from .references import resolve_function
-from .results import Outcome
 from .rules import Context, roles_with_activity
 
 KPI_MISS_ANALYSIS = "kpi-miss-analysis"  # evidence type: cause and action for a missed target

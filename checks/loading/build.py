@@ -7,9 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .clauses import parse_clauses
-from .loader import RawDocument
-from .model import (
+from ..model import (
     Attachment,
     Checkpoint,
     DataColumn,
@@ -29,6 +27,8 @@ from .model import (
     Source,
     Waiver,
 )
+from .clauses import parse_clauses
+from .loader import RawDocument
 
 
 def as_date(value: Any) -> dt.date | None:

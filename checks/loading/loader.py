@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .model import FieldPath, Issue, Source, format_field
+from ..model import FieldPath, Issue, Source, format_field
 
 try:  # the C loader is several times faster on large manuals
     _BaseLoader: type = yaml.CSafeLoader

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Clause
+from ..model import Clause
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(\d+(?:\.\d+)*)\.?(?:[ \t]+(.*?))?[ \t#]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")

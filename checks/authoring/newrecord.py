@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .doccontrol import fingerprint
+from ..evaluating.doccontrol import fingerprint
+from ..model import Manual
 from .docedit import scalar
 from .fsio import write_new
-from .model import Manual
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 

@@ -9,17 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import BuildCache
-from .data import DataCache
-from .doccontrol import document_results, fingerprint
-from .gitlog import GitError, commits_by_file, run_git
-from .kpis import KPI_MISS_ANALYSIS, kpi_documents
-from .loader import relpath
-from .memory import collector_paused
-from .model import Checkpoint, Kpi, Manual, Waiver
-from .periods import month_ends_before
-from .references import resolve_function
-from .results import (
+from ..cache import BuildCache
+from ..loading.data import DataCache
+from ..loading.gitlog import GitError, commits_by_file, run_git
+from ..loading.loader import relpath
+from ..loading.references import resolve_function
+from ..memory import collector_paused
+from ..model import Checkpoint, Kpi, Manual, Waiver
+from ..results import (
     DEFAULT_FAIL_ON,
     CheckpointResult,
     EvidenceRef,
@@ -28,6 +25,9 @@ from .results import (
     WaiverRef,
     worst,
 )
+from .doccontrol import document_results, fingerprint
+from .kpis import KPI_MISS_ANALYSIS, kpi_documents
+from .periods import month_ends_before
 from .rules import DEFAULT_CHECK_TIMEOUT, Context, evaluate_rule
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .doccontrol import fingerprint
+from ..evaluating.doccontrol import fingerprint
+from ..loading.loader import load_text
+from ..loading.schema import evidence_schema, validate_document
+from ..model import Evidence, Manual, Policy, Source
 from .docedit import EditError, FrontMatter
 from .fsio import replace
-from .loader import load_text
-from .model import Evidence, Manual, Policy, Source
-from .schema import evidence_schema, validate_document
 
 
 def _policy(manual: Manual, doc: str) -> Policy:

@@ -12,18 +12,25 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ..evaluating.doccontrol import check_documents
+from ..model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
 from .clauses import parse_clauses
-from .doccontrol import check_documents
-from .model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
 from .schema import check_type_fields
 
 DATA_SUFFIXES = (".csv", ".xlsx")
 
 
+# The modules a manual names in `compute:` and `check:` (`kpis:customer_satisfaction`).
+BUILTIN_FUNCTIONS = {"kpis": "checks.evaluating.kpis", "custom": "checks.evaluating.custom"}
+
+
 def resolve_function(spec: str) -> Callable[..., Any]:
-    """Import `module:function` from inside the checks package (or a full dotted path)."""
+    """Import `module:function`: a built-in module, one inside the checks package, or a
+    full dotted path."""
     module_name, _, func_name = spec.partition(":")
-    if not module_name.startswith("checks.") and module_name != "checks":
+    if module_name in BUILTIN_FUNCTIONS:
+        module_name = BUILTIN_FUNCTIONS[module_name]
+    elif not module_name.startswith("checks.") and module_name != "checks":
         module_name = f"checks.{module_name}"
     module = importlib.import_module(module_name)
     func = getattr(module, func_name)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cache import Stamp, stamp
-from .model import DataColumn
+from ..cache import Stamp, stamp
+from ..model import DataColumn
 
 try:
     import pyarrow as pa

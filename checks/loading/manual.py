@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..cache import BuildCache
+from ..memory import collector_paused
+from ..model import DataColumn, Issue, Manual
 from .build import build, data_columns, resolve_relative
-from .cache import BuildCache
 from .data import DataCache
 from .loader import RawDocument, iter_source_files, load_file, relpath
-from .memory import collector_paused
-from .model import DataColumn, Issue, Manual
 from .references import check_manual, sha256_of
 from .schema import DocumentValidator, check_type_fields, evidence_validator, open_evidence_validator, validate_document
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import Checkpoint, Evidence, Manual
-from .results import Outcome
+from ..model import Checkpoint, Evidence, Manual
+from ..results import Outcome
 
 PLAN_GRACE_DAYS = 31  # a year's plan may be approved during its first month
 

@@ -16,8 +16,8 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..model import KINDS, FieldPath, Issue
 from .loader import RawDocument, to_json_compatible
-from .model import KINDS, FieldPath, Issue
 
 _FORMATS = jsonschema.FormatChecker(["date"])
 

@@ -11,10 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from .cache import BuildCache, stamp
-from .data import DataCache, DataError
-from .loader import relpath
-from .model import Checkpoint, Evidence, Manual, Rule, Waiver
+from ..cache import BuildCache, stamp
+from ..loading.data import DataCache, DataError
+from ..loading.loader import relpath
+from ..model import Checkpoint, Evidence, Manual, Rule, Waiver
+from ..results import Outcome, PeriodResult, worst
 from .periods import (
     Duration,
     Period,
@@ -26,7 +27,6 @@ from .periods import (
     period_from_label,
     yearly_by,
 )
-from .results import Outcome, PeriodResult, worst
 
 DEFAULT_WARN = "P30D"
 DEFAULT_CHECK_TIMEOUT = 30.0
@@ -62,7 +62,7 @@ class Context:
     _versions: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     _shared: tuple[Any, ...] | None = None
     _waivers: dict[str, list[Waiver]] | None = None
-    kpi_values: dict[str, Any] = field(default_factory=dict)  # KPI id -> its values (checks.kpis)
+    kpi_values: dict[str, Any] = field(default_factory=dict)  # KPI id -> its values (checks.evaluating.kpis)
 
     def versions_of_type(self, type_id: str) -> tuple[Any, ...]:
         """What a rule over one evidence type reads: its records (and their data files) as of

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Checkpoint, Issue, Manual, Policy
+from ..model import Checkpoint, Issue, Manual, Policy
 from .periods import parse_duration
 
 REVIEW_WARN = dt.timedelta(days=60)

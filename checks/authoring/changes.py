@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .clauses import parse_clauses
-from .gitlog import GitError, checkout_top, commits_by_file, run_git
-from .loader import load_text
-from .model import Clause
+from ..loading.clauses import parse_clauses
+from ..loading.gitlog import GitError, checkout_top, commits_by_file, run_git
+from ..loading.loader import load_text
+from ..model import Clause
 
 
 @dataclass(frozen=True)

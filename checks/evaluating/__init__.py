@@ -1,0 +1,1 @@
+"""Evaluating: checkpoints, KPIs and document reviews as of a date."""

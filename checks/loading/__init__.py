@@ -1,0 +1,1 @@
+"""Loading: read source files and data, validate them, build the typed manual."""

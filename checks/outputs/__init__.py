@@ -1,0 +1,1 @@
+"""Outputs made from the results document: text, JUnit, annotations, the audit pack."""
