@@ -16,6 +16,7 @@ from pathlib import Path
 from . import __version__
 from .authoring.fsio import replace
 from .evaluating.evaluate import GitInfo, evaluate
+from .i18n import _
 from .loading.data import DataCache
 from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
@@ -57,7 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--root", type=Path, default=None, help="the manual's folder (default: found from the current folder)"
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--verbose", action="store_true", help="with --version: also the versions of the libraries it runs on"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("validate", help="check schemas, ids, references, clauses and attachment digests")
 
@@ -144,6 +149,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.version:
+        print(_version_text(args.verbose))
+        return EXIT_OK
+    if args.command is None:
+        parser.error(_("a command is required"))
     try:
         return _COMMANDS[args.command](args)
     except UsageError as exc:
@@ -158,6 +168,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"qms {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_INVALID
+
+
+# What a bug report needs besides our own version: the libraries whose releases change behaviour.
+_REPORTED_LIBRARIES = ("mkdocs", "mkdocs-material", "pandas", "pyyaml", "jsonschema", "pyarrow", "openpyxl")
+
+
+def _version_text(verbose: bool) -> str:
+    lines = [f"qms (quality-manual) {__version__}"]
+    if verbose:
+        import platform
+        from importlib.metadata import PackageNotFoundError, version
+
+        lines.append(f"python {platform.python_version()} ({sys.platform})")
+        for name in _REPORTED_LIBRARIES:
+            try:
+                lines.append(f"{name} {version(name)}")
+            except PackageNotFoundError:
+                lines.append(_("{name} not installed").format(name=name))
+    return "\n".join(lines)
 
 
 def _root(args: argparse.Namespace) -> Path:
