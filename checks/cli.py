@@ -58,9 +58,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--root", type=Path, default=None, help="the manual's folder (default: found from the current folder)"
     )
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    # Own dests: `qms revise --version V1.3` stores its value under `version`.
+    parser.add_argument("--version", dest="show_version", action="store_true", help="print the version and exit")
     parser.add_argument(
-        "--verbose", action="store_true", help="with --version: also the versions of the libraries it runs on"
+        "--verbose",
+        dest="verbose_version",
+        action="store_true",
+        help="with --version: also the versions of the libraries it runs on",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -149,8 +153,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.version:
-        print(_version_text(args.verbose))
+    if args.show_version:
+        print(_version_text(args.verbose_version))
         return EXIT_OK
     if args.command is None:
         parser.error(_("a command is required"))

@@ -36,3 +36,10 @@ def test_no_command_is_a_usage_error() -> None:
     result = run_qms()
     assert result.returncode == 2
     assert "a command is required" in result.stderr
+
+
+def test_a_command_s_own_version_option_is_not_the_global_one(tmp_path: Path) -> None:
+    # `qms revise DOC --version V1.3` must revise, not print the tool's version.
+    result = run_qms("--root", tmp_path, "revise", "NO-SUCH-DOC", "--version", "V9.9", "--author", "a", "--change", "b")
+    assert result.returncode == 2
+    assert "quality-manual" not in result.stdout
