@@ -9,6 +9,7 @@ A pack holds:
 - the source files it rests on, at their paths relative to the manual root: every
   evidence record the results used or dated within the period (with attachments
   and data files), the nonconformities and waivers behind them, and every policy;
+- `documents/`: every document in force on the evaluation date as a PDF (as `qms export` makes it);
 - `manifest.json`: the sha256 and size of every other file, so `verify_pack`
   can tell whether anything was changed, removed or added since.
 
@@ -26,10 +27,13 @@ from typing import Any
 
 from ...evaluating.evaluate import evaluate
 from ...evaluating.periods import Period, period_from_label
+from ...i18n import _
 from ...model import Manual
 from ...results import document_json, to_document
+from ..export import ExportError, document_bytes, effective_documents, file_name
+from ..pdf import PdfUnavailable
 from ..printable import Context, render_manual
-from .layout import MANIFEST, MANUAL_HTML, PACK_FORMAT, RESULTS_JSON
+from .layout import DOCUMENTS, MANIFEST, MANUAL_HTML, PACK_FORMAT, RESULTS_JSON
 from .select import select
 from .verify import verify_pack
 from .write import PackError, write_folder, write_zip
@@ -89,6 +93,8 @@ def build_pack(
         RESULTS_JSON: document_json(doc),
     }
     entries.update(selection.files)
+    documents, unmade = _documents(manual, as_of)
+    entries.update(documents)
     head: dict[str, Any] = {
         "format": PACK_FORMAT,
         "period": period,
@@ -109,8 +115,21 @@ def build_pack(
         records=len(selection.records),
         by_status=dict(doc["summary"]["by_status"]),
         ok=bool(doc["summary"]["ok"]),
-        skipped=tuple(selection.skipped),
+        skipped=(*selection.skipped, *unmade),
     )
+
+
+def _documents(manual: Manual, as_of: dt.date) -> tuple[dict[str, bytes], list[str]]:
+    """The PDF of every document in force, under documents/; those that cannot be made, with why."""
+    made: dict[str, bytes] = {}
+    unmade: list[str] = []
+    for policy in effective_documents(manual, as_of):
+        name = f"{DOCUMENTS}/{file_name(policy, 'pdf')}"
+        try:
+            made[name] = document_bytes(manual, policy, "pdf", as_of)
+        except (ExportError, PdfUnavailable) as exc:
+            unmade.append(_("{name}: not made: {problem}").format(name=name, problem=exc))
+    return made, unmade
 
 
 def parse_period(label: str) -> Period:

@@ -17,6 +17,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ...evaluating.doccontrol import last_review, next_review
+from ...i18n import _
 from ...model import Policy
 from .context import Context, inside
 from .markup import SYMBOLS, anchor, badge, css_class, e, href, row, table
@@ -41,11 +42,12 @@ def policy_section(ctx: Context, policy: Policy, as_of: dt.date) -> str:
         ("Document no. 文件编号", e(policy.doc_no)),
         ("Version 版本", e(policy.version)),
         ("Status 状态", e(policy.status)),
-        ("Owner 负责", ctx.role(policy.owner)),
+        ("Owner 负责人", ctx.role(policy.owner)),
+        ("Approved by 批准人", e(last.approved_by) if last else "—"),
         ("Effective 生效日期", e(policy.effective)),
         ("Last approval 最近批准", f"{e(last.version)} {e(last.approved)} {e(last.approved_by)}" if last else "—"),
         ("Review 复审", review_text),
-        ("Source 源文件", f'<a href="{href(policy.source.rel)}">{e(policy.source.rel)}</a>'),
+        ("Source 源文件", _source(ctx, policy)),
     ]
     organisation = policy.data.get("organization")
     if organisation:
@@ -83,11 +85,23 @@ def policy_section(ctx: Context, policy: Policy, as_of: dt.date) -> str:
     body = render_policy_body(ctx, policy)
     return (
         f'<section class="policy" id="{anchor("doc", policy.id)}">\n'
+        f'<p class="control-mark">{e(control_mark(policy))}</p>\n'
         f"<h1>{e(policy.title)}</h1>\n"
         f'<table class="fields"><caption>Document control 文件控制</caption><tbody>{fields}</tbody></table>\n'
         f"{history}\n"
         f'<div class="policy-body">\n{body}\n</div>\n</section>'
     )
+
+
+def control_mark(policy: Policy) -> str:
+    """受控 on an effective document: a copy of a draft or retired one is not controlled."""
+    return _("Controlled 受控") if policy.status == "effective" else _("Uncontrolled 非受控")
+
+
+def _source(ctx: Context, policy: Policy) -> str:
+    """The source file's path, a link when the file is beside the page (in the pack)."""
+    rel = policy.source.rel
+    return f'<a href="{href(rel)}">{e(rel)}</a>' if rel in ctx.packed else f'<span class="mono">{e(rel)}</span>'
 
 
 # [[cp-internal-audit-yearly]] or [[cp-internal-audit-yearly|the yearly audit]], as on the site
