@@ -437,6 +437,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not policies:
             raise UsageError(_("no document is in force on {date}").format(date=as_of))
         target = args.output or (Path.cwd() if args.all else Path(file_name(policies[0], fmt)))
+        if not args.all and target.is_dir():
+            target = target / file_name(policies[0], fmt)
         if args.all and target.exists() and not target.is_dir():
             raise UsageError(_("{path} is not a folder; --all writes one file per document").format(path=target))
         written = export(manual, policies, fmt, as_of, target.absolute(), folder=args.all)
@@ -480,8 +482,14 @@ def cmd_todo(args: argparse.Namespace) -> int:
         for i in due_items(manual, doc)
         if (i.overdue or i.due <= horizon) and (not args.owner or i.owner in args.owner)
     ]
-    render = {"json": todo_json, "markdown": todo_markdown, "text": todo_text}[args.format]
-    _emit(render(manual, items, as_of, args.within), args.output)
+    text: str | bytes
+    if args.format == "json":
+        text = todo_json(manual, items, as_of, args.within)
+    elif args.format == "markdown":
+        text = todo_markdown(manual, items, as_of, args.within)
+    else:
+        text = todo_text(manual, items, as_of, args.within)
+    _emit(text, args.output)
     return EXIT_OK  # a list to send, not a verdict: `qms check` is the one that fails CI
 
 

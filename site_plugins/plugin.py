@@ -327,7 +327,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         """calendar.ics and calendar/<role>.ics: what is due, for owners to subscribe to."""
         if "calendar" not in site.generate:
             return []
-        return calendar_files(site, config.site_name, config.site_url)
+        return calendar_files(site, config.site_name, config.site_url, keep=self.memo.get)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.memo.finish()

@@ -3,7 +3,7 @@
 Made from the results document and the manual: every checkpoint period that has no
 passing record yet, every month a plan row schedules that neither a checkpoint covers
 nor a record of its type fills, every open nonconformity, and every document's next
-review. `qms todo`, the site's calendar feeds and the dashboard's "due" list read it.
+review. `qms todo` and the site's calendar feeds read it.
 """
 
 from __future__ import annotations

@@ -146,20 +146,22 @@ def _bottom_border(paragraph: Paragraph) -> None:
 def _field(paragraph: Paragraph, instruction: str) -> None:
     """A field Word computes when it lays out the page (PAGE, NUMPAGES)."""
     run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, f" {instruction} "), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
-        elif text.startswith(" "):
-            code = OxmlElement("w:instrText")
-            code.set(qn("xml:space"), "preserve")
-            code.text = text
-            run._r.append(code)
-        else:
-            shown = OxmlElement("w:t")
-            shown.text = text
-            run._r.append(shown)
+
+    def char(kind: str) -> None:
+        mark = OxmlElement("w:fldChar")
+        mark.set(qn("w:fldCharType"), kind)
+        run._r.append(mark)
+
+    char("begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    run._r.append(code)
+    char("separate")
+    shown = OxmlElement("w:t")
+    shown.text = "1"  # what Word shows until it lays out the pages
+    run._r.append(shown)
+    char("end")
 
 
 def _classes(element: ET.Element) -> set[str]:

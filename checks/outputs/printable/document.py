@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ...i18n import _
 from ...model import Manual, Policy
@@ -15,7 +16,7 @@ from .markup import e
 from .policy import control_mark, policy_section
 
 # A page that shows no evaluation: an exported document is the controlled text, not its status.
-NO_RESULTS = {"checkpoints": [], "kpis": [], "documents": []}
+NO_RESULTS: dict[str, Any] = {"checkpoints": [], "kpis": [], "documents": []}
 
 
 @dataclass(frozen=True)
