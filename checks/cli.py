@@ -136,6 +136,26 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--as-of", type=_date, default=None, help="evaluation date (default: the period's end)")
     pack.add_argument("--verify", type=Path, metavar="PACK", help="check a pack's files against its manifest")
 
+    export = sub.add_parser("export", help="controlled documents as PDF or Word files, for the auditor")
+    export.add_argument("doc", nargs="?", help="policy id or doc_no")
+    export.add_argument("--all", action="store_true", help="every document in force on the as-of date")
+    export.add_argument("--format", choices=["pdf", "docx"], default=None, help="default: from --output, else pdf")
+    export.add_argument(
+        "--output", type=Path, default=None, help="the file (with --all: a folder); default: DOC-VERSION.FORMAT here"
+    )
+    _as_of(export)
+
+    template = sub.add_parser("template", help="an Excel workbook for entering the data of an evidence type")
+    template.add_argument("type", help="evidence type id (one with data_columns)")
+    template.add_argument("--output", type=Path, required=True, help="the new workbook, FILE.xlsx")
+
+    todo = sub.add_parser("todo", help="what is overdue and what is due soon, grouped by owner")
+    _as_of(todo)
+    todo.add_argument("--owner", action="append", default=None, help="only this owner role (repeatable)")
+    todo.add_argument("--within", type=int, default=30, metavar="DAYS", help="due within this many days (default 30)")
+    todo.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    todo.add_argument("--output", type=Path, help="write the list to this file instead of standard output")
+
     schema = sub.add_parser("schema", help="print the JSON Schema of a kind, for editors")
     schema.add_argument("kind", choices=schema_names())
     schema.add_argument(
@@ -435,6 +455,76 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .outputs.export import ExportError, effective_documents, export, file_name, find_document
+
+    if args.all == bool(args.doc):
+        raise UsageError(_("name one document, or pass --all"))
+    manual = _valid_manual(args).manual
+    as_of = args.as_of or dt.date.today()
+    suffix = args.output.suffix.lower().lstrip(".") if args.output and not args.all else ""
+    fmt = args.format or (suffix if suffix in ("pdf", "docx") else "pdf")
+    try:
+        policies = effective_documents(manual, as_of) if args.all else [find_document(manual, args.doc)]
+        if not policies:
+            raise UsageError(_("no document is in force on {date}").format(date=as_of))
+        target = args.output or (Path.cwd() if args.all else Path(file_name(policies[0], fmt)))
+        if not args.all and target.is_dir():
+            target = target / file_name(policies[0], fmt)
+        if args.all and target.exists() and not target.is_dir():
+            raise UsageError(_("{path} is not a folder; --all writes one file per document").format(path=target))
+        written = export(manual, policies, fmt, as_of, target.absolute(), folder=args.all)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    for item in written:
+        print(item.path)
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .authoring.workbook import TemplateError, write_template
+
+    manual = _valid_manual(args).manual
+    try:
+        path = write_template(manual, args.type, args.output.absolute())
+    except TemplateError as exc:
+        raise UsageError(str(exc)) from None
+    print(path)
+    return EXIT_OK
+
+
+@collector_paused(settle=True)
+def cmd_todo(args: argparse.Namespace) -> int:
+    from .evaluating.duedates import due_items
+    from .outputs.todo import todo_json, todo_markdown, todo_text
+
+    if args.within < 0:
+        raise UsageError(_("--within takes a number of days, 0 or more"))
+    data = DataCache()
+    manual = _valid_manual(args, data=data).manual
+    unknown = [o for o in args.owner or [] if o not in manual.roles]
+    if unknown:
+        raise UsageError(_("unknown role '{role}'").format(role=unknown[0]))
+    as_of = args.as_of or dt.date.today()
+    results = evaluate(manual, as_of, git=GitInfo(), data=data)
+    doc = to_document(results, f"quality-manual {__version__}")
+    horizon = as_of + dt.timedelta(days=args.within)
+    items = [
+        i
+        for i in due_items(manual, doc)
+        if (i.overdue or i.due <= horizon) and (not args.owner or i.owner in args.owner)
+    ]
+    text: str | bytes
+    if args.format == "json":
+        text = todo_json(manual, items, as_of, args.within)
+    elif args.format == "markdown":
+        text = todo_markdown(manual, items, as_of, args.within)
+    else:
+        text = todo_text(manual, items, as_of, args.within)
+    _emit(text, args.output)
+    return EXIT_OK  # a list to send, not a verdict: `qms check` is the one that fails CI
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     if args.evidence_type is None:
         sys.stdout.write(schema_text(args.kind))
@@ -474,6 +564,9 @@ _COMMANDS = {
     "confirm": cmd_confirm,
     "diff": cmd_diff,
     "pack": cmd_pack,
+    "export": cmd_export,
+    "template": cmd_template,
+    "todo": cmd_todo,
     "schema": cmd_schema,
     "init": cmd_init,
 }
