@@ -36,3 +36,10 @@ def test_no_command_is_a_usage_error() -> None:
     result = run_qms()
     assert result.returncode == 2
     assert "a command is required" in result.stderr
+
+
+def test_a_command_s_own_version_option_is_not_the_program_s(minimal: Path) -> None:
+    args = ["--version", "V1.2", "--author", "杨工", "--change", "年度修订", "--date", "2026-02-01"]
+    result = run_qms("--root", minimal, "revise", "QP-01", *args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "policy/QP-01.md: V1.1 -> V1.2, awaiting approval (qms approve QP-01 --by NAME)\n"
