@@ -356,6 +356,9 @@ def cmd_approve(args: argparse.Namespace) -> int:
     except EditError as exc:
         raise UsageError(str(exc)) from None
     print(f"{policy.source.rel}: {policy.revisions[-1].version} approved by {args.by} on {date}")
+    if policy.approving_role is None:
+        note = _("warning: {doc} names no approving_role: the approver '{name}' was not checked against anyone")
+        print(note.format(doc=policy.id, name=args.by), file=sys.stderr)
     return EXIT_OK
 
 

@@ -185,5 +185,5 @@ def test_revision_table_problems_are_validation_errors(minimal: Path) -> None:
         "policy/QP-01.md:6: version: version V1.3 does not match the last revision row (V1.1, revisions[1])",
         "policy/QP-01.md:28: revisions[1].approved: approved 2024-12-30 before it was reviewed 2025-01-06",
         "policy/QP-01.md:28: revisions[1].approved: approved 2024-12-30 is before the authoring date 2025-01-05",
-        "policy/QP-01.md:48: body: refers to retired document OLD-01",
+        "policy/QP-01.md:50: body: refers to retired document OLD-01",
     ]

@@ -1,0 +1,124 @@
+"""The annual revision pull request, gated by the people the manual names.
+
+Real git repositories, the real `qms` command: who may approve is read from the roles'
+members, `qms diff` holds the gate until the approving role has approved, and
+`qms codeowners` writes the CODEOWNERS file that asks those people for review.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checks import load_manual
+from conftest import REPO, run_qms
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# --- approvers as data -------------------------------------------------------------------
+
+
+def test_approve_takes_a_current_member_of_the_approving_role(minimal: Path) -> None:
+    # The fixture's 总经理: 张总 until 2025-12-31, then 张远明; its reviewers (质量管理组) in the old form.
+    args = ["--version", "V1.2", "--author", "杨工", "--change", "年度修订", "--date", "2026-02-01"]
+    assert run_qms("--root", minimal, "revise", "QP-01", *args).returncode == 0
+    former = run_qms("--root", minimal, "approve", "QP-01", "--by", "张总", "--date", "2026-02-03")
+    assert former.returncode == 2
+    assert (
+        "'张总' is a member of 总经理 (general-manager), which approves QP-01, only until 2025-12-31, not on 2026-02-03"
+    ) in former.stderr
+    reviewer = run_qms(
+        "--root", minimal, "approve", "QP-01", "--by", "张远明", "--reviewed-by", "张远明", "--date", "2026-02-03"
+    )
+    assert reviewer.returncode == 2
+    assert (
+        "'张远明' is not a member of 质量管理组 (quality-group), which reviews QP-01; "
+        "its members on 2026-02-03: 王工, 吴工, 吴艳"
+    ) in reviewer.stderr
+    ok = run_qms(
+        "--root", minimal, "approve", "QP-01", "--by", "张远明", "--reviewed-by", "吴工", "--date", "2026-02-03"
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert run_qms("--root", minimal, "validate").returncode == 0
+
+
+def test_approve_without_an_approving_role_says_the_name_was_not_checked(minimal: Path) -> None:
+    path = minimal / "policy/QP-01.md"
+    edit(path, "approving_role: general-manager\n", "")
+    args = ["--version", "V1.2", "--author", "杨工", "--change", "年度修订", "--date", "2026-02-01"]
+    assert run_qms("--root", minimal, "revise", "QP-01", *args).returncode == 0
+    result = run_qms("--root", minimal, "approve", "QP-01", "--by", "随便谁", "--date", "2026-02-03")
+    assert result.returncode == 0
+    assert "QP-01 names no approving_role: the approver '随便谁' was not checked against anyone" in result.stderr
+
+
+def test_validate_checks_every_approver_against_the_members_on_its_date(minimal: Path) -> None:
+    policy = minimal / "policy/QP-01.md"
+    edit(policy, "    approved_by: 张总\n    approved: 2024-01-10", "    approved_by: 张总总\n    approved: 2024-01-10")
+    edit(policy, "    reviewed_by: 吴工", "    reviewed_by: 李四")
+    edit(minimal / "policy/roles/general-manager.yaml", "until: 2025-12-31", "until: 2024-12-31")
+    edit(minimal / "evidence/2025/audit/IAR-2025.md", "approved_by: 张总", "approved_by: 王工")
+    result = run_qms("--root", minimal, "validate")
+    assert result.returncode == 2
+    assert result.stdout.splitlines() == [
+        "evidence/2025/audit/IAR-2025.md:9: approved_by: '王工' is not a member of 总经理 (general-manager), "
+        "which approves records of type 'internal-audit-report'; it has no members on 2025-04-20",
+        "policy/QP-01.md:19: revisions[0].approved_by: '张总总' is not a member of 总经理 (general-manager), "
+        "which approves QP-01; did you mean '张总'?",
+        "policy/QP-01.md:25: revisions[1].reviewed_by: '李四' is not a member of 质量管理组 (quality-group), "
+        "which reviews QP-01; its members on 2025-01-06: 王工, 吴工, 吴艳",
+        "policy/QP-01.md:27: revisions[1].approved_by: '张总' is a member of 总经理 (general-manager), "
+        "which approves QP-01, only until 2024-12-31, not on 2025-01-08",
+    ]
+
+
+def test_members_are_checked_and_the_old_list_of_names_still_reads(minimal: Path) -> None:
+    role = minimal / "policy/roles/general-manager.yaml"
+    edit(role, "  - name: 张总\n", "  - nmae: 张总\n")
+    edit(role, "    login: zhang-ym\n", "    login: '@zhang'\n")
+    edit(role, "    from: 2026-01-01\n", "    from: 2026-01-01\n    until: 2025-06-30\n")
+    (minimal / "policy/roles/audit-team.yaml").write_text(
+        "id: audit-team\nkind: role\nname: 内审组\nmembers: [李工, {name: 李工, from: 2025-01-01}]\n"
+        "approving_role: general-manager\n",
+        encoding="utf-8",
+    )
+    result = run_qms("--root", minimal, "validate")
+    assert result.returncode == 2
+    assert result.stdout.splitlines() == [
+        "policy/roles/audit-team.yaml:5: approving_role: unknown field 'approving_role'",
+        "policy/roles/general-manager.yaml:6: members[0].name: missing required field 'name'",
+        "policy/roles/general-manager.yaml:6: members[0].nmae: unknown field 'nmae' (did you mean 'name'?)",
+        "policy/roles/general-manager.yaml:9: members[1].login: \"@zhang\" is not valid here: "
+        "expected a GitHub or GitLab user name, without '@'",
+    ]
+
+    (minimal / "policy/roles/audit-team.yaml").write_text(
+        "id: audit-team\nkind: role\nname: 内审组\nmembers: [李工, {name: 李工, from: 2025-01-01}]\n", encoding="utf-8"
+    )
+    edit(role, "  - nmae: 张总\n", "  - name: 张总\n")
+    edit(role, "    login: '@zhang'\n", "    login: zhang-ym\n")
+    edit(minimal / "policy/QP-01.md", "reviewing_role: quality-group", "reviewing_role: quality-grop")
+    result = run_qms("--root", minimal, "validate")
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("policy/QP-01.md:31: reviewing_role: unknown role 'quality-grop'")
+    assert lines[1:] == [
+        "policy/roles/audit-team.yaml:4: members[1]: '李工' is listed twice with overlapping dates (members[0])",
+        "policy/roles/general-manager.yaml:12: members[1].until: until 2025-06-30 is before from 2026-01-01",
+    ]
+
+
+def test_the_repository_manual_names_the_approvers_of_its_revision_tables() -> None:
+    manual = load_manual(REPO).manual
+    policy, plan = manual.policies["TFDL-ITSS-08-01"], manual.policies["XDYJ-04-09"]
+    names = {role: [m.name for m in manual.roles[role].members] for role in manual.roles}
+    assert policy.approving_role == "general-manager" and names["general-manager"] == ["张远明"]
+    assert policy.reviewing_role == "quality-group" and names["quality-group"] == ["罗喜军", "吴艳"]
+    assert {r.approved_by for r in policy.revisions} == {"张远明"}
+    assert {r.reviewed_by for r in policy.revisions} == {"罗喜军", "吴艳"}
+    assert plan.approving_role is not None and names[plan.approving_role] == ["孙玥"]
+    assert manual.evidence_types["internal-audit-plan"].approving_role == "general-manager"
