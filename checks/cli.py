@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -369,15 +370,26 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     manual = _valid_manual(args).manual
     if args.all == bool(args.records):
         raise UsageError("name the records to confirm, or pass --all")
-    ids = sorted(r.id for r in manual.evidence.values() if r.satisfies) if args.all else args.records
+    for cp_id in args.checkpoint or []:
+        if cp_id not in manual.checkpoints:
+            close = difflib.get_close_matches(cp_id, list(manual.checkpoints), n=1)
+            hint = _(" (did you mean '{close}'?)").format(close=close[0]) if close else ""
+            raise UsageError(_("unknown checkpoint '{id}'{hint}").format(id=cp_id, hint=hint))
+    wanted = set(args.checkpoint or [])
+    if args.all:  # every record that satisfies a checkpoint, or one of those given
+        records = [r for r in manual.evidence.values() if r.satisfies]
+        ids = sorted(r.id for r in records if not wanted or wanted & set(r.satisfies))
+    else:
+        ids = args.records
     unknown = [i for i in ids if i not in manual.evidence]
     if unknown:
         raise UsageError(f"unknown evidence record '{unknown[0]}'")
     total = 0
     for record_id in ids:
         record = manual.evidence[record_id]
+        chosen = [c for c in record.satisfies if c in wanted] if args.all and wanted else args.checkpoint
         try:
-            stamped = confirm(manual, record, args.checkpoint if not args.all else None)
+            stamped = confirm(manual, record, chosen)
         except EditError as exc:
             raise UsageError(str(exc)) from None
         if stamped:

@@ -7,10 +7,17 @@ members, `qms diff` holds the gate until the approving role has approved, and
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from pathlib import Path
 
 from checks import load_manual
+from checks.evaluating.evaluate import evaluate
 from conftest import REPO, run_qms
+
+POLICY = "policy/TFDL-ITSS-08-01.md"
+OLD_731 = "- (1) 内审要求每年度至少执行一次, 安排在每年 4 月进行,"
+NEW_731 = "- (1) 内审要求每年度至少执行一次, 安排在每年 5 月进行,"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -122,3 +129,35 @@ def test_the_repository_manual_names_the_approvers_of_its_revision_tables() -> N
     assert {r.reviewed_by for r in policy.revisions} == {"罗喜军", "吴艳"}
     assert plan.approving_role is not None and names[plan.approving_role] == ["孙玥"]
     assert manual.evidence_types["internal-audit-plan"].approving_role == "general-manager"
+
+
+# --- qms confirm --all --checkpoint --------------------------------------------------------
+
+
+def test_confirm_all_is_limited_by_checkpoint(tmp_path: Path) -> None:
+    root = tmp_path / "manual"
+    shutil.copytree(REPO / "policy", root / "policy")
+    shutil.copytree(REPO / "evidence", root / "evidence")
+    edit(root / POLICY, OLD_731, NEW_731)
+
+    def suspect() -> dict[str, tuple[str, ...]]:
+        results = evaluate(load_manual(root).manual, dt.date(2025, 12, 31), with_kpis=False)
+        return {r.id: r.suspect for r in results.checkpoints if r.suspect}
+
+    before = suspect()
+    assert sorted(before) == ["cp-internal-audit-coverage", "cp-internal-audit-nc", "cp-internal-audit-plan",
+                              "cp-internal-audit-records", "cp-internal-audit-yearly"]  # fmt: skip
+    result = run_qms("--root", root, "confirm", "--all", "--checkpoint", "cp-internal-audit-yearly")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"evidence/{year}/internal-audit/{record}.md: confirmed for cp-internal-audit-yearly"
+        for year, record in (("2025", "IAR-2025-04"), ("2025", "IAR-2025-11"), ("2026", "IAR-2026-04"))
+    ]
+    assert "3 record(s) updated" in result.stderr
+    after = suspect()
+    assert "cp-internal-audit-yearly" not in after
+    assert after == {cp: ids for cp, ids in before.items() if cp != "cp-internal-audit-yearly"}
+
+    unknown = run_qms("--root", root, "confirm", "--all", "--checkpoint", "cp-internal-audit-yearley")
+    assert unknown.returncode == 2
+    assert "unknown checkpoint 'cp-internal-audit-yearley' (did you mean 'cp-internal-audit-yearly'?)" in unknown.stderr
