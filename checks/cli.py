@@ -127,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     diff = sub.add_parser("diff", help="controlled documents whose normative text changed since a git revision")
     diff.add_argument("--base", required=True, help="git revision to compare with, e.g. origin/main")
     diff.add_argument("--output", type=Path, help="write the Markdown summary to this file too")
+    _as_of(diff)  # whose membership the pending approvals list
 
     pack = sub.add_parser("pack", help="an audit pack: printable manual, results, evidence and a manifest")
     pack.add_argument("--period", help="2025, 2025-H1, 2025-Q3 or 2025-04")
@@ -401,6 +402,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from .authoring.changes import document_changes, markdown_summary
+    from .authoring.gate import review_changes
     from .loading.gitlog import GitError
 
     root = _root(args)
@@ -408,11 +410,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
         changes = document_changes(root, args.base)
     except GitError as exc:
         raise UsageError(str(exc)) from None
-    summary = markdown_summary(changes, args.base)
+    # The branch's manual says who approves and what depends on the changed clauses.
+    gate = review_changes(changes, _valid_manual(args, root).manual, args.as_of or dt.date.today())
+    summary = markdown_summary(changes, args.base) + (gate.markdown() if changes else "")
     sys.stdout.write(summary)
     if args.output:
         _emit(summary, args.output)
-    return EXIT_FINDINGS if any(c.problems for c in changes) else EXIT_OK
+    return EXIT_FINDINGS if any(c.problems for c in changes) or gate.pending else EXIT_OK
 
 
 @collector_paused(settle=True)

@@ -59,7 +59,9 @@ def test_pr_without_revision_row_fails_then_revise_and_approve_pass(repo: Path) 
 
     revised = annual_revision(repo, "内审改到 5 月")
     assert revised.returncode == 0, revised.stderr
-    assert run_qms("--root", repo, "diff", "--base", "main").returncode == 0
+    pending = run_qms("--root", repo, "diff", "--base", "main", "--as-of", "2026-02-02")
+    assert pending.returncode == 1  # revised, but not approved yet
+    assert "- **pending:** QP-01 V1.2 awaits approval by a member of 总经理 (general-manager): 张远明" in pending.stdout
     approved = run_qms(
         "--root", repo, "approve", "QP-01", "--by", "张远明", "--reviewed-by", "吴艳", "--date", "2026-02-03"
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from checks import load_manual
 from checks.evaluating.evaluate import evaluate
 from conftest import REPO, run_qms
+from test_doccontrol import git
 
 POLICY = "policy/TFDL-ITSS-08-01.md"
 OLD_731 = "- (1) 内审要求每年度至少执行一次, 安排在每年 4 月进行,"
@@ -24,6 +25,12 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def section(markdown: str, title: str) -> list[str]:
+    """The list items under a `## title` heading."""
+    lines = markdown.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0].splitlines()
+    return [line for line in lines if line.startswith("- ")]
 
 
 # --- approvers as data -------------------------------------------------------------------
@@ -53,14 +60,26 @@ def test_approve_takes_a_current_member_of_the_approving_role(minimal: Path) -> 
     assert run_qms("--root", minimal, "validate").returncode == 0
 
 
-def test_approve_without_an_approving_role_says_the_name_was_not_checked(minimal: Path) -> None:
-    path = minimal / "policy/QP-01.md"
-    edit(path, "approving_role: general-manager\n", "")
+def test_a_document_without_approving_role_is_gated_but_any_name_is_said_to_be_unchecked(minimal: Path) -> None:
+    edit(minimal / "policy/QP-01.md", "approving_role: general-manager\n", "")
+    git(minimal, "init", "-q", "-b", "main")
+    git(minimal, "add", ".")
+    git(minimal, "commit", "-qm", "manual")
+    edit(minimal / "policy/QP-01.md", "安排在每年 4 月进行", "安排在每年 5 月进行")
     args = ["--version", "V1.2", "--author", "杨工", "--change", "年度修订", "--date", "2026-02-01"]
     assert run_qms("--root", minimal, "revise", "QP-01", *args).returncode == 0
+    pending = run_qms("--root", minimal, "diff", "--base", "main")
+    assert pending.returncode == 1
+    expected = "- **pending:** QP-01 V1.2 awaits approval; QP-01 names no approving_role: any name is accepted"
+    assert expected in pending.stdout
+    assert section(pending.stdout, "Checkpoints whose clause changed") == ["- cp-audit 每年 4 月进行内审 (QP-01#7.3.1)"]
+
     result = run_qms("--root", minimal, "approve", "QP-01", "--by", "随便谁", "--date", "2026-02-03")
     assert result.returncode == 0
     assert "QP-01 names no approving_role: the approver '随便谁' was not checked against anyone" in result.stderr
+    passed = run_qms("--root", minimal, "diff", "--base", "main")
+    assert passed.returncode == 0
+    assert "- QP-01 V1.2 approved 2026-02-03 by 随便谁 (QP-01 names no approving_role: not checked)" in passed.stdout
 
 
 def test_validate_checks_every_approver_against_the_members_on_its_date(minimal: Path) -> None:
