@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .authoring.fsio import replace
 from .evaluating.evaluate import GitInfo, evaluate
-from .i18n import _
+from .i18n import _, ngettext
 from .loading.data import DataCache
 from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
@@ -134,6 +134,11 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--output", type=Path, help="a new folder, or FILE.zip")
     pack.add_argument("--as-of", type=_date, default=None, help="evaluation date (default: the period's end)")
     pack.add_argument("--verify", type=Path, metavar="PACK", help="check a pack's files against its manifest")
+
+    owners = sub.add_parser("codeowners", help="write CODEOWNERS from the roles: who must review each manual file")
+    _as_of(owners)  # whose membership counts
+    owners.add_argument("--gitlab", action="store_true", help="the GitLab form: sections, .gitlab/CODEOWNERS")
+    owners.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file is not current")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a kind, for editors")
     schema.add_argument("kind", choices=schema_names())
@@ -451,6 +456,53 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    from .loading.gitlog import GitError, checkout_top
+    from .loading.people import role_label
+    from .outputs.codeowners import BlockError, current_block, differences, location, merged, ownership, read
+
+    root = _root(args)
+    manual = _valid_manual(args, root).manual
+    try:
+        top, prefix = checkout_top(root)
+    except GitError:  # not in git (yet): the manual's folder will be the repository
+        top, prefix = root, ""
+    owned = ownership(manual, args.as_of or dt.date.today(), prefix)
+    block = owned.block(gitlab=args.gitlab)
+    path = location(top, gitlab=args.gitlab)
+    name = path.relative_to(top).as_posix()
+    for role, files in owned.unowned:
+        note = ngettext(
+            "warning: nobody in {role} has a login or e-mail: {count} file without a reviewer",
+            "warning: nobody in {role} has a login or e-mail: {count} files without a reviewer",
+            len(files),
+        )
+        print(note.format(role=role_label(role), count=len(files)), file=sys.stderr)
+    try:
+        existing = read(path)
+        had_block = bool(existing) and current_block(existing or "", name) is not None
+        if args.check:
+            problems = differences(existing, block, name)
+            print("\n".join(problems) or _("{file} is up to date").format(file=name), file=sys.stderr)
+            return EXIT_FINDINGS if problems else EXIT_OK
+        text = merged(existing, block, name)
+    except BlockError as exc:
+        raise UsageError(str(exc)) from None
+    if text == existing:
+        print(_("{file} is up to date").format(file=name), file=sys.stderr)
+        return EXIT_OK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    replace(path, text)
+    if not existing:
+        done = _("wrote {file}")
+    elif not had_block:
+        done = _("{file}: kept its own {count} lines and added the generated block after them")
+    else:
+        done = _("{file}: updated the generated block")
+    print(done.format(file=name, count=len(existing.splitlines()) if existing else 0), file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     if args.evidence_type is None:
         sys.stdout.write(schema_text(args.kind))
@@ -490,6 +542,7 @@ _COMMANDS = {
     "confirm": cmd_confirm,
     "diff": cmd_diff,
     "pack": cmd_pack,
+    "codeowners": cmd_codeowners,
     "schema": cmd_schema,
     "init": cmd_init,
 }

@@ -11,6 +11,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
+
 from checks import load_manual
 from checks.evaluating.evaluate import evaluate
 from conftest import REPO, run_qms
@@ -19,6 +21,13 @@ from test_doccontrol import git
 POLICY = "policy/TFDL-ITSS-08-01.md"
 OLD_731 = "- (1) 内审要求每年度至少执行一次, 安排在每年 4 月进行,"
 NEW_731 = "- (1) 内审要求每年度至少执行一次, 安排在每年 5 月进行,"
+CLAUSE_731_CHECKPOINTS = [
+    "cp-internal-audit-coverage",
+    "cp-internal-audit-nc",
+    "cp-internal-audit-plan",
+    "cp-internal-audit-records",
+    "cp-internal-audit-yearly",
+]
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -27,10 +36,91 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.fixture
+def manual_repo(tmp_path: Path) -> Path:
+    """A copy of this repository's manual in a git repository of its own, on main."""
+    root = tmp_path / "manual"
+    shutil.copytree(REPO / "policy", root / "policy")
+    shutil.copytree(REPO / "evidence", root / "evidence")
+    # The seeds give no GitHub logins; this company's approver has one.
+    edit(root / "policy/roles/general-manager.yaml", "- name: 张远明\n", "- name: 张远明\n  login: zhang-ym\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "manual")
+    return root
+
+
+def test_annual_revision_pull_request_end_to_end(manual_repo: Path) -> None:
+    root = manual_repo
+    git(root, "checkout", "-qb", "revision-2026")
+    edit(root / POLICY, OLD_731, NEW_731)
+    revised = run_qms(
+        "--root", root, "revise", "TFDL-ITSS-08-01", "--version", "V1.3", "--author", "杨洁",
+        "--change", "内审改到 5 月", "--date", "2026-01-05",
+    )  # fmt: skip
+    assert revised.returncode == 0, revised.stderr
+
+    pending = run_qms("--root", root, "diff", "--base", "main", "--as-of", "2026-01-06")
+    assert pending.returncode == 1, pending.stdout + pending.stderr
+    md = pending.stdout
+    assert "## TFDL-ITSS-08-01 运维服务质量管理制度 (V1.2 → V1.3)" in md
+    assert "- reworded 7.3.1 内审要求" in md
+    assert (
+        "- **pending:** TFDL-ITSS-08-01 V1.3 awaits approval by a member of 总经理 (general-manager): 张远明"
+        " (`qms approve TFDL-ITSS-08-01 --by NAME`)"
+    ) in md
+    checkpoints = section(md, "Checkpoints whose clause changed")
+    assert [line.split()[1] for line in checkpoints] == CLAUSE_731_CHECKPOINTS
+    suspects = section(md, "Evidence that became suspect")
+    assert (
+        "- IAR-2025-04 2025 年 4 月运维服务内审报告 (evidence/2025/internal-audit/IAR-2025-04.md): "
+        "cp-internal-audit-yearly, cp-internal-audit-coverage"
+    ) in suspects
+    assert len(suspects) == 15  # the plan, checklist, records, NC report and report of three audits
+
+    before = (root / POLICY).read_bytes()
+    stranger = run_qms("--root", root, "approve", "TFDL-ITSS-08-01", "--by", "李四", "--date", "2026-01-08")
+    assert stranger.returncode == 2
+    assert stranger.stderr.strip() == (
+        "qms approve: '李四' is not a member of 总经理 (general-manager), which approves TFDL-ITSS-08-01; "
+        "its members on 2026-01-08: 张远明"
+    )
+    typo = run_qms("--root", root, "approve", "TFDL-ITSS-08-01", "--by", "张远名", "--date", "2026-01-08")
+    assert typo.returncode == 2 and "did you mean '张远明'?" in typo.stderr
+    assert (root / POLICY).read_bytes() == before
+
+    approved = run_qms(
+        "--root", root, "approve", "TFDL-ITSS-08-01", "--by", "张远明", "--reviewed-by", "吴艳", "--date", "2026-01-08"
+    )
+    assert approved.returncode == 0, approved.stderr
+    passed = run_qms("--root", root, "diff", "--base", "main", "--as-of", "2026-01-08")
+    assert passed.returncode == 0, passed.stdout
+    assert "- TFDL-ITSS-08-01 V1.3 approved 2026-01-08 by 张远明, a member of 总经理 (general-manager)" in passed.stdout
+    assert "**pending:**" not in passed.stdout
+
+    stale = run_qms("--root", root, "codeowners", "--check", "--as-of", "2026-01-08")
+    assert stale.returncode == 1
+    assert ".github/CODEOWNERS does not exist; run `qms codeowners`" in stale.stderr
+    written = run_qms("--root", root, "codeowners", "--as-of", "2026-01-08")
+    assert written.returncode == 0, written.stderr
+    codeowners = (root / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    assert "\n/policy/TFDL-ITSS-08-01.md @zhang-ym\n" in codeowners
+    assert "\n/policy/roles/general-manager.yaml @zhang-ym\n" in codeowners
+    checked = run_qms("--root", root, "codeowners", "--check", "--as-of", "2026-01-08")
+    assert checked.returncode == 0, checked.stderr
+    assert run_qms("--root", root, "validate").returncode == 0
+
+
 def section(markdown: str, title: str) -> list[str]:
     """The list items under a `## title` heading."""
     lines = markdown.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0].splitlines()
     return [line for line in lines if line.startswith("- ")]
+
+
+def test_diff_without_changes_to_approve_passes(manual_repo: Path) -> None:
+    result = run_qms("--root", manual_repo, "diff", "--base", "main")
+    assert result.returncode == 0
+    assert result.stdout == "No controlled document changed its normative text since main.\n"
 
 
 # --- approvers as data -------------------------------------------------------------------
@@ -148,6 +238,81 @@ def test_the_repository_manual_names_the_approvers_of_its_revision_tables() -> N
     assert {r.reviewed_by for r in policy.revisions} == {"罗喜军", "吴艳"}
     assert plan.approving_role is not None and names[plan.approving_role] == ["孙玥"]
     assert manual.evidence_types["internal-audit-plan"].approving_role == "general-manager"
+
+
+# --- CODEOWNERS ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def repo(minimal: Path) -> Path:
+    git(minimal, "init", "-q", "-b", "main")
+    return minimal
+
+
+BLOCK = """\
+# BEGIN qms codeowners: made from the manual's roles by `qms codeowners`; edit the roles, not these lines
+# Controlled documents: the members of their approving role (or else of their owner role)
+/policy/QP-01.md @zhang-ym
+# Roles: their own members
+/policy/roles/general-manager.yaml @zhang-ym
+# Not listed, as nobody in their role has a login or e-mail:
+# 综合管理部 (mgmt-dept): policy/roles/mgmt-dept.yaml
+# 质量管理组 (quality-group): policy/checkpoints/cp-audit.yaml, policy/roles/quality-group.yaml
+# END qms codeowners
+"""
+
+
+def test_codeowners_from_the_roles_and_checked_in_ci(repo: Path) -> None:
+    result = run_qms("--root", repo, "codeowners", "--as-of", "2026-03-01")
+    assert result.returncode == 0, result.stderr
+    assert (repo / ".github/CODEOWNERS").read_text(encoding="utf-8") == BLOCK
+    assert "warning: nobody in 质量管理组 (quality-group) has a login or e-mail" in result.stderr
+    assert run_qms("--root", repo, "codeowners", "--check", "--as-of", "2026-03-01").returncode == 0
+
+    # 张总 owned QP-01 until 2025-12-31: the file of an earlier date differs.
+    earlier = run_qms("--root", repo, "codeowners", "--check", "--as-of", "2025-06-01")
+    assert earlier.returncode == 1
+    assert ".github/CODEOWNERS is not current; run `qms codeowners`:" in earlier.stderr
+    assert "\n-/policy/QP-01.md @zhang-ym\n" in earlier.stderr
+
+    gitlab = run_qms("--root", repo, "codeowners", "--gitlab", "--as-of", "2026-03-01")
+    assert gitlab.returncode == 0, gitlab.stderr
+    text = (repo / ".gitlab/CODEOWNERS").read_text(encoding="utf-8")
+    assert "\n[qms: Controlled documents]\n/policy/QP-01.md @zhang-ym\n" in text
+    assert "\n[qms: Roles]\n/policy/roles/general-manager.yaml" in text
+
+
+def test_codeowners_keeps_a_hand_written_file_and_refuses_a_broken_block(repo: Path) -> None:
+    mine = "# our own rules\n* @acme/devs\n"
+    (repo / "CODEOWNERS").write_text(mine, encoding="utf-8")  # GitHub reads this one when .github/ has none
+    result = run_qms("--root", repo, "codeowners", "--as-of", "2026-03-01")
+    assert result.returncode == 0, result.stderr
+    assert not (repo / ".github/CODEOWNERS").exists()
+    assert (repo / "CODEOWNERS").read_text(encoding="utf-8") == mine + "\n" + BLOCK
+    assert "CODEOWNERS: kept its own 2 lines and added the generated block after them" in result.stderr
+
+    again = run_qms("--root", repo, "codeowners", "--as-of", "2026-03-01")
+    assert again.returncode == 0 and "CODEOWNERS is up to date" in again.stderr
+    edit(repo / "policy/roles/general-manager.yaml", "    login: zhang-ym\n", "    login: zym\n")
+    assert run_qms("--root", repo, "codeowners", "--as-of", "2026-03-01").returncode == 0
+    updated = (repo / "CODEOWNERS").read_text(encoding="utf-8")
+    assert updated.startswith(mine + "\n# BEGIN qms codeowners") and "\n/policy/QP-01.md @zym\n" in updated
+
+    broken = mine + "# BEGIN qms codeowners\n/policy/QP-01.md @someone\n"
+    (repo / "CODEOWNERS").write_text(broken, encoding="utf-8")
+    refused = run_qms("--root", repo, "codeowners", "--as-of", "2026-03-01")
+    assert refused.returncode == 2
+    assert "CODEOWNERS:3: '# BEGIN qms codeowners' has no '# END qms codeowners' line" in refused.stderr
+    assert (repo / "CODEOWNERS").read_text(encoding="utf-8") == broken
+
+
+def test_codeowners_paths_are_relative_to_the_repository_top(tmp_path: Path, minimal: Path) -> None:
+    top = tmp_path / "company"
+    shutil.move(minimal, top / "quality")
+    git(top, "init", "-q", "-b", "main")
+    assert run_qms("--root", top / "quality", "codeowners", "--as-of", "2026-03-01").returncode == 0
+    text = (top / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    assert "\n/quality/policy/QP-01.md @zhang-ym\n" in text
 
 
 # --- qms confirm --all --checkpoint --------------------------------------------------------
