@@ -366,6 +366,9 @@ def cmd_approve(args: argparse.Namespace) -> int:
     if policy.approving_role is None:
         note = _("warning: {doc} names no approving_role: the approver '{name}' was not checked against anyone")
         print(note.format(doc=policy.id, name=args.by), file=sys.stderr)
+    if args.reviewed_by and policy.reviewing_role is None:
+        note = _("warning: {doc} names no reviewing_role: the reviewer '{name}' was not checked against anyone")
+        print(note.format(doc=policy.id, name=args.reviewed_by), file=sys.stderr)
     return EXIT_OK
 
 

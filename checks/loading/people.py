@@ -32,7 +32,7 @@ def membership_problem(role: Role, name: str, day: dt.date, duty: str) -> str | 
         return None
     who = role_label(role)
     if listed:
-        spans = _("; ").join(_span(m) for m in listed)
+        spans = "; ".join(_span(m) for m in listed)
         return _("'{name}' is a member of {role}, {duty}, only {spans}, not on {day}").format(
             name=name, role=who, duty=duty, spans=spans, day=day
         )
