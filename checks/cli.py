@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .authoring.fsio import replace
 from .evaluating.evaluate import GitInfo, evaluate
-from .i18n import _
+from .i18n import _, ngettext
 from .loading.data import DataCache
 from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
@@ -129,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     diff = sub.add_parser("diff", help="controlled documents whose normative text changed since a git revision")
     diff.add_argument("--base", required=True, help="git revision to compare with, e.g. origin/main")
     diff.add_argument("--output", type=Path, help="write the Markdown summary to this file too")
+    _as_of(diff)  # whose membership the pending approvals list
 
     pack = sub.add_parser("pack", help="an audit pack: printable manual, results, evidence and a manifest")
     pack.add_argument("--period", help="2025, 2025-H1, 2025-Q3 or 2025-04")
@@ -155,6 +157,10 @@ def _parser() -> argparse.ArgumentParser:
     todo.add_argument("--within", type=int, default=30, metavar="DAYS", help="due within this many days (default 30)")
     todo.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     todo.add_argument("--output", type=Path, help="write the list to this file instead of standard output")
+    owners = sub.add_parser("codeowners", help="write CODEOWNERS from the roles: who must review each manual file")
+    _as_of(owners)  # whose membership counts
+    owners.add_argument("--gitlab", action="store_true", help="the GitLab form: sections, .gitlab/CODEOWNERS")
+    owners.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file is not current")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a kind, for editors")
     schema.add_argument("kind", choices=schema_names())
@@ -379,6 +385,12 @@ def cmd_approve(args: argparse.Namespace) -> int:
     except EditError as exc:
         raise UsageError(str(exc)) from None
     print(f"{policy.source.rel}: {policy.revisions[-1].version} approved by {args.by} on {date}")
+    if policy.approving_role is None:
+        note = _("warning: {doc} names no approving_role: the approver '{name}' was not checked against anyone")
+        print(note.format(doc=policy.id, name=args.by), file=sys.stderr)
+    if args.reviewed_by and policy.reviewing_role is None:
+        note = _("warning: {doc} names no reviewing_role: the reviewer '{name}' was not checked against anyone")
+        print(note.format(doc=policy.id, name=args.reviewed_by), file=sys.stderr)
     return EXIT_OK
 
 
@@ -389,15 +401,26 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     manual = _valid_manual(args).manual
     if args.all == bool(args.records):
         raise UsageError("name the records to confirm, or pass --all")
-    ids = sorted(r.id for r in manual.evidence.values() if r.satisfies) if args.all else args.records
+    for cp_id in args.checkpoint or []:
+        if cp_id not in manual.checkpoints:
+            close = difflib.get_close_matches(cp_id, list(manual.checkpoints), n=1)
+            hint = _(" (did you mean '{close}'?)").format(close=close[0]) if close else ""
+            raise UsageError(_("unknown checkpoint '{id}'{hint}").format(id=cp_id, hint=hint))
+    wanted = set(args.checkpoint or [])
+    if args.all:  # every record that satisfies a checkpoint, or one of those given
+        records = [r for r in manual.evidence.values() if r.satisfies]
+        ids = sorted(r.id for r in records if not wanted or wanted & set(r.satisfies))
+    else:
+        ids = args.records
     unknown = [i for i in ids if i not in manual.evidence]
     if unknown:
         raise UsageError(f"unknown evidence record '{unknown[0]}'")
     total = 0
     for record_id in ids:
         record = manual.evidence[record_id]
+        chosen = [c for c in record.satisfies if c in wanted] if args.all and wanted else args.checkpoint
         try:
-            stamped = confirm(manual, record, args.checkpoint if not args.all else None)
+            stamped = confirm(manual, record, chosen)
         except EditError as exc:
             raise UsageError(str(exc)) from None
         if stamped:
@@ -409,6 +432,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from .authoring.changes import document_changes, markdown_summary
+    from .authoring.gate import review_changes
     from .loading.gitlog import GitError
 
     root = _root(args)
@@ -416,11 +440,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
         changes = document_changes(root, args.base)
     except GitError as exc:
         raise UsageError(str(exc)) from None
-    summary = markdown_summary(changes, args.base)
+    # The branch's manual says who approves and what depends on the changed clauses.
+    gate = review_changes(changes, _valid_manual(args, root).manual, args.as_of or dt.date.today())
+    summary = markdown_summary(changes, args.base) + (gate.markdown() if changes else "")
     sys.stdout.write(summary)
     if args.output:
         _emit(summary, args.output)
-    return EXIT_FINDINGS if any(c.problems for c in changes) else EXIT_OK
+    return EXIT_FINDINGS if any(c.problems for c in changes) or gate.pending else EXIT_OK
 
 
 @collector_paused(settle=True)
@@ -523,6 +549,51 @@ def cmd_todo(args: argparse.Namespace) -> int:
         text = todo_text(manual, items, as_of, args.within)
     _emit(text, args.output)
     return EXIT_OK  # a list to send, not a verdict: `qms check` is the one that fails CI
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    from .loading.gitlog import GitError, checkout_top
+    from .loading.people import role_label
+    from .outputs.codeowners import BlockError, current_block, differences, location, merged, ownership, read
+
+    root = _root(args)
+    manual = _valid_manual(args, root).manual
+    try:
+        top, prefix = checkout_top(root)
+    except GitError:  # not in git (yet): the manual's folder will be the repository
+        top, prefix = root, ""
+    owned = ownership(manual, args.as_of or dt.date.today(), prefix)
+    block = owned.block(gitlab=args.gitlab)
+    path = location(top, gitlab=args.gitlab)
+    name = path.relative_to(top).as_posix()
+    for role, files in owned.unowned:
+        note = ngettext(
+            "warning: nobody in {role} has a login or e-mail: {count} file without a reviewer",
+            "warning: nobody in {role} has a login or e-mail: {count} files without a reviewer",
+            len(files),
+        )
+        print(note.format(role=role_label(role), count=len(files)), file=sys.stderr)
+    try:
+        existing = read(path)
+        had_block = bool(existing) and current_block(existing or "", name) is not None
+        if args.check:
+            problems = differences(existing, block, name)
+            print("\n".join(problems) or _("{file} is up to date").format(file=name), file=sys.stderr)
+            return EXIT_FINDINGS if problems else EXIT_OK
+        text = merged(existing, block, name)
+    except BlockError as exc:
+        raise UsageError(str(exc)) from None
+    if text == existing:
+        print(_("{file} is up to date").format(file=name), file=sys.stderr)
+        return EXIT_OK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    replace(path, text)
+    if not existing:
+        done = _("wrote {file}")
+    elif not had_block:
+        done = _("{file}: kept its own {count} lines and added the generated block after them")
+    else:
+        done = _("{file}: updated the generated block")
+    print(done.format(file=name, count=len(existing.splitlines()) if existing else 0), file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -567,6 +638,7 @@ _COMMANDS = {
     "export": cmd_export,
     "template": cmd_template,
     "todo": cmd_todo,
+    "codeowners": cmd_codeowners,
     "schema": cmd_schema,
     "init": cmd_init,
 }

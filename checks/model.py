@@ -109,6 +109,8 @@ class Policy(ManualObject):
     version: str = ""
     status: str = "draft"
     owner: str = ""
+    approving_role: str | None = None  # whose members approve its revisions
+    reviewing_role: str | None = None  # whose members review them
     effective: dt.date | None = None
     review: Review | None = None
     revisions: tuple[Revision, ...] = ()
@@ -124,12 +126,30 @@ class Duty:
 
 
 @dataclass(frozen=True)
+class Member:
+    """A person in a role; `start` and `until` (the first and last day, both optional)
+    keep past approvers valid for what they approved while they held the role."""
+
+    name: str
+    login: str | None = None  # on GitHub or GitLab, for CODEOWNERS
+    email: str | None = None
+    start: dt.date | None = None  # `from:` in the file
+    until: dt.date | None = None
+
+    def current(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
 class Role(ManualObject):
     name: str = ""
     type: str | None = None
     parent: str | None = None
-    members: tuple[str, ...] = ()
+    members: tuple[Member, ...] = ()
     duties: tuple[Duty, ...] = ()
+
+    def members_on(self, day: dt.date) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.current(day))
 
 
 @dataclass(frozen=True)
@@ -226,6 +246,7 @@ class EvidenceType(ManualObject):
     fields: dict[str, Any] = field(default_factory=dict, compare=False)
     data_columns: tuple[DataColumn, ...] = ()
     template: str | None = None
+    approving_role: str | None = None  # whose members may approve its records (`approved_by`)
 
 
 @dataclass(frozen=True)

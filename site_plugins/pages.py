@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from checks.model import Plan, ScheduleRow
+from checks.model import Plan, Role, ScheduleRow
 
 from .badges import status_badge, suspect_badge, verdict_badge
 from .charts import kpi_chart
@@ -208,7 +208,7 @@ def _waiver(site: Site, result: dict[str, Any]) -> str:
 def roles_index(site: Site) -> str:
     uri, labels = ROLES_INDEX, site.labels
     rows = [
-        [site.role_link(uri, r.id), text(r.id), site.role_link(uri, r.parent), cell(r.members)]
+        [site.role_link(uri, r.id), text(r.id), site.role_link(uri, r.parent), cell(_members(r))]
         for r in sorted(site.manual.roles.values(), key=lambda r: r.id)
     ]
     headers = [text(labels["title"]), text(labels["id"]), text(labels["parent"]), text(labels["members"])]
@@ -218,6 +218,11 @@ def roles_index(site: Site) -> str:
     return join_blocks(*blocks)
 
 
+def _members(role: Role) -> list[str]:
+    """Each member's name, with the days they held the role when the file gives them."""
+    return [f"{m.name} ({show(m.start)}–{show(m.until)})" if m.start or m.until else m.name for m in role.members]
+
+
 def role_page(site: Site, role_id: str) -> str:
     uri, labels, manual = f"roles/{role_id}.md", site.labels, site.manual
     role = manual.roles[role_id]
@@ -225,7 +230,7 @@ def role_page(site: Site, role_id: str) -> str:
     if role.parent:
         meta.append([text(labels["parent"]), site.role_link(uri, role.parent)])
     if role.members:
-        meta.append([text(labels["members"]), cell(role.members)])
+        meta.append([text(labels["members"]), cell(_members(role))])
     duties = [
         [cell(d.text), site.clause_link(uri, d.clause), text(d.raci or "—"), cell(d.activities)] for d in role.duties
     ]

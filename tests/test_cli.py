@@ -38,8 +38,8 @@ def test_no_command_is_a_usage_error() -> None:
     assert "a command is required" in result.stderr
 
 
-def test_a_command_s_own_version_option_is_not_the_global_one(tmp_path: Path) -> None:
-    # `qms revise DOC --version V1.3` must revise, not print the tool's version.
-    result = run_qms("--root", tmp_path, "revise", "NO-SUCH-DOC", "--version", "V9.9", "--author", "a", "--change", "b")
-    assert result.returncode == 2
-    assert "quality-manual" not in result.stdout
+def test_a_command_s_own_version_option_is_not_the_program_s(minimal: Path) -> None:
+    args = ["--version", "V1.2", "--author", "杨工", "--change", "年度修订", "--date", "2026-02-01"]
+    result = run_qms("--root", minimal, "revise", "QP-01", *args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "policy/QP-01.md: V1.1 -> V1.2, awaiting approval (qms approve QP-01 --by NAME)\n"

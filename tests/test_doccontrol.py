@@ -59,7 +59,9 @@ def test_pr_without_revision_row_fails_then_revise_and_approve_pass(repo: Path) 
 
     revised = annual_revision(repo, "内审改到 5 月")
     assert revised.returncode == 0, revised.stderr
-    assert run_qms("--root", repo, "diff", "--base", "main").returncode == 0
+    pending = run_qms("--root", repo, "diff", "--base", "main", "--as-of", "2026-02-02")
+    assert pending.returncode == 1  # revised, but not approved yet
+    assert "- **pending:** QP-01 V1.2 awaits approval by a member of 总经理 (general-manager): 张远明" in pending.stdout
     approved = run_qms(
         "--root", repo, "approve", "QP-01", "--by", "张远明", "--reviewed-by", "吴艳", "--date", "2026-02-03"
     )
@@ -185,5 +187,5 @@ def test_revision_table_problems_are_validation_errors(minimal: Path) -> None:
         "policy/QP-01.md:6: version: version V1.3 does not match the last revision row (V1.1, revisions[1])",
         "policy/QP-01.md:28: revisions[1].approved: approved 2024-12-30 before it was reviewed 2025-01-06",
         "policy/QP-01.md:28: revisions[1].approved: approved 2024-12-30 is before the authoring date 2025-01-05",
-        "policy/QP-01.md:48: body: refers to retired document OLD-01",
+        "policy/QP-01.md:50: body: refers to retired document OLD-01",
     ]

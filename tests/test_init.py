@@ -28,6 +28,9 @@ def test_init_validates_and_builds(tmp_path: Path) -> None:
 
     validate = run_qms("--root", target, "validate")
     assert validate.returncode == 0, validate.stdout + validate.stderr
+    # Who approves is data from the start: the first revision's approver is the role's member.
+    assert "approving_role: general-manager" in (target / "policy/QM-01.md").read_text(encoding="utf-8")
+    assert "  - name: 总经理\n" in (target / "policy/roles/general-manager.yaml").read_text(encoding="utf-8")
 
     build = mkdocs_build(target, "-d", str(tmp_path / "site"))
     assert build.returncode == 0, build.stderr

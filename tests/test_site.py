@@ -416,6 +416,13 @@ def test_role_page_lists_duties_and_what_the_role_owns(en_site: Built) -> None:
     assert "Pass" in " ".join(n.text() for n in section(page, "checkpoints"))
 
 
+def test_roles_index_lists_the_members_with_their_days_in_the_role(en_site: Built) -> None:
+    rows = table_rows(content(parse(en_site.page("roles"))).first("table"))
+    members = {r[1].text(): r[3].text() for r in rows[1:]}
+    assert members["general-manager"] == "张总 (–2025-12-31), 张远明 (2026-01-01–)"
+    assert members["quality-group"] == "王工, 吴工, 吴艳"  # the older form: a list of names
+
+
 def test_kpi_page_shows_every_value_with_a_chart(repo_site: Built) -> None:
     page = content(parse(repo_site.page("kpis")))
     assert repo_site.status["kpis"]

@@ -10,7 +10,9 @@ import datetime as dt
 from pathlib import Path
 
 from ..evaluating.doccontrol import fingerprint
+from ..i18n import _
 from ..loading.loader import load_text
+from ..loading.people import approves, membership_problem, reviews
 from ..loading.schema import evidence_schema, validate_document
 from ..model import Evidence, Manual, Policy, Source
 from .docedit import EditError, FrontMatter
@@ -71,6 +73,9 @@ def approve(manual: Manual, doc: str, *, by: str, date: dt.date, reviewed_by: st
         raise EditError(f"{policy.id} {last.version} was already approved on {last.approved} by {last.approved_by}")
     if date < last.date:
         raise EditError(f"approval date {date} is before the revision's date {last.date}")
+    _may_act(manual, policy.approving_role, by, date, approves(policy.id))
+    if reviewed_by:
+        _may_act(manual, policy.reviewing_role, reviewed_by, date, reviews(policy.id))
     fm = _read(policy.source.path)
     if reviewed_by:
         fm.set(("revisions", index, "reviewed_by"), reviewed_by)
@@ -80,6 +85,18 @@ def approve(manual: Manual, doc: str, *, by: str, date: dt.date, reviewed_by: st
     fm.set(("effective",), date)
     _write(policy.source, fm, manual)
     return policy
+
+
+def _may_act(manual: Manual, role_id: str | None, name: str, date: dt.date, duty: str) -> None:
+    """Refuse a name that is not a member of the role on the date (no role named: anyone)."""
+    if role_id is None:
+        return
+    role = manual.roles.get(role_id)
+    if role is None:
+        raise EditError(_("unknown role '{role}' (see `qms validate`)").format(role=role_id))
+    problem = membership_problem(role, name, date, duty)
+    if problem:
+        raise EditError(problem)
 
 
 def confirm(manual: Manual, record: Evidence, checkpoints: list[str] | None = None) -> list[str]:

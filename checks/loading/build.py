@@ -16,6 +16,7 @@ from ..model import (
     EvidenceType,
     Kpi,
     ManualObject,
+    Member,
     Nonconformity,
     Plan,
     Policy,
@@ -57,6 +58,8 @@ def _policy(doc: RawDocument) -> Policy:
         version=str(d["version"]),
         status=d["status"],
         owner=d["owner"],
+        approving_role=d.get("approving_role"),
+        reviewing_role=d.get("reviewing_role"),
         effective=as_date(d.get("effective")),
         review=Review(review["cycle"], as_date(review.get("last"))) if review else None,
         revisions=tuple(
@@ -83,10 +86,23 @@ def _role(doc: RawDocument) -> Role:
         name=d["name"],
         type=d.get("type"),
         parent=d.get("parent"),
-        members=tuple(d.get("members", [])),
+        members=tuple(_member(m) for m in d.get("members", [])),
         duties=tuple(
             Duty(x["text"], x.get("clause"), x.get("raci"), tuple(x.get("activities", []))) for x in d.get("duties", [])
         ),
+    )
+
+
+def _member(item: str | dict[str, Any]) -> Member:
+    """A member as `{name, login, email, from, until}`, or as a bare name (the older form)."""
+    if isinstance(item, str):
+        return Member(item)
+    return Member(
+        name=item["name"],
+        login=item.get("login"),
+        email=item.get("email"),
+        start=as_date(item.get("from")),
+        until=as_date(item.get("until")),
     )
 
 
@@ -146,6 +162,7 @@ def _evidence_type(doc: RawDocument) -> EvidenceType:
         fields=d.get("fields") or {},
         data_columns=data_columns(d),
         template=d.get("template"),
+        approving_role=d.get("approving_role"),
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from ..evaluating.doccontrol import check_documents
 from ..model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
 from .clauses import parse_clauses
+from .people import check_people
 from .schema import check_type_fields
 
 DATA_SUFFIXES = (".csv", ".xlsx")
@@ -65,6 +66,7 @@ def check_manual(manual: Manual, digest: Callable[[Path], str] = sha256_of) -> I
         _waivers,
         _stray_pages,
         check_documents,
+        check_people,
     ):
         yield from check(manual)
 
@@ -100,6 +102,8 @@ def _function(obj: ManualObject, field: FieldPath, spec: str | None) -> Iterator
 def _policies(manual: Manual) -> Iterator[Issue]:
     for policy in manual.policies.values():
         yield from _ref(manual, policy, ("owner",), policy.owner, "role", "role")
+        yield from _ref(manual, policy, ("approving_role",), policy.approving_role, "role", "role")
+        yield from _ref(manual, policy, ("reviewing_role",), policy.reviewing_role, "role", "role")
         _, duplicates = parse_clauses(policy.source.body or "", policy.source.body_line)
         for line, number in duplicates:
             yield Issue(policy.source.rel, line, "body", f"section number {number} is used by two headings")
@@ -217,6 +221,7 @@ def _plans(manual: Manual) -> Iterator[Issue]:
 
 def _evidence_types(manual: Manual) -> Iterator[Issue]:
     for etype in manual.evidence_types.values():
+        yield from _ref(manual, etype, ("approving_role",), etype.approving_role, "role", "role")
         if "fields" in etype.data:
             problem = check_type_fields(etype.data["fields"])
             if problem:
