@@ -175,6 +175,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not loaded.valid:
         count = len(loaded.errors)
         print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        _held_back(loaded)
         return EXIT_INVALID
     m = loaded.manual
     print(
@@ -190,9 +191,15 @@ def _valid_manual(args: argparse.Namespace, root: Path | None = None, data: Data
     loaded = load_manual(root or _root(args), data=data)
     for issue in loaded.issues:
         print(issue, file=sys.stderr)
+    _held_back(loaded)
     if not loaded.valid:
         raise InvalidManual()
     return loaded
+
+
+def _held_back(loaded: LoadedManual) -> None:
+    if loaded.held_back:
+        print(loaded.held_back_summary(), file=sys.stderr)
 
 
 class InvalidManual(Exception):

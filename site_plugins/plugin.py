@@ -88,6 +88,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         # while a plain build still shows what it can.
         for issue in self.loaded.issues:
             log.warning(str(issue))
+        if self.loaded.held_back:
+            log.warning(self.loaded.held_back_summary())
         self.labels = Labels(self.config.language or config.theme.get("language"))
         if "attr_list" not in config.markdown_extensions:  # clause headings get explicit ids
             config.markdown_extensions.append("attr_list")

@@ -16,6 +16,7 @@ from ..evaluating.doccontrol import check_documents
 from ..model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
 from .clauses import parse_clauses
 from .schema import check_type_fields
+from .suggestions import did_you_mean, suggest_id
 
 DATA_SUFFIXES = (".csv", ".xlsx")
 
@@ -72,18 +73,24 @@ def check_manual(manual: Manual, digest: Callable[[Path], str] = sha256_of) -> I
 def _ref(
     manual: Manual, obj: ManualObject, field: FieldPath, value: str | None, kind: str, what: str
 ) -> Iterator[Issue]:
-    # A reference to an object that exists but is invalid was already reported there.
-    if value is not None and value not in manual.collection(kind) and value not in manual.broken:
-        yield obj.source.issue(field, f"unknown {what} '{value}'")
+    if value is None or value in manual.collection(kind):
+        return
+    if value in manual.broken:  # the object exists but is invalid: reported there
+        yield obj.source.held_back(field, value)
+    else:
+        yield obj.source.issue(field, f"unknown {what} '{value}'" + suggest_id(manual, kind, value))
 
 
 def _clause(manual: Manual, obj: ManualObject, field: FieldPath, ref: str | None) -> Iterator[Issue]:
     if ref is None:
         return
-    doc, _, number = ref.partition("#")
+    doc, _sep, number = ref.partition("#")
     policy = manual.policies.get(doc)
-    if policy is None:
-        yield obj.source.issue(field, f"clause '{ref}': unknown document '{doc}'")
+    if policy is None and doc in manual.broken:
+        yield obj.source.held_back(field, doc)
+    elif policy is None:
+        hint = suggest_id(manual, "policy", doc)
+        yield obj.source.issue(field, f"clause '{ref}': unknown document '{doc}'" + hint)
     elif number not in policy.clauses:
         yield obj.source.issue(field, f"clause '{ref}': {doc} has no heading numbered {number}")
 
@@ -100,7 +107,7 @@ def _function(obj: ManualObject, field: FieldPath, spec: str | None) -> Iterator
 def _policies(manual: Manual) -> Iterator[Issue]:
     for policy in manual.policies.values():
         yield from _ref(manual, policy, ("owner",), policy.owner, "role", "role")
-        _, duplicates = parse_clauses(policy.source.body or "", policy.source.body_line)
+        _clauses, duplicates = parse_clauses(policy.source.body or "", policy.source.body_line)
         for line, number in duplicates:
             yield Issue(policy.source.rel, line, "body", f"section number {number} is used by two headings")
 
@@ -153,14 +160,15 @@ def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], acti
     yield from _clause(manual, cp, at + ("nonconformities", "clause"), scope.get("clause"))
     due = rule.get("due")
     if isinstance(due, str) and "#" in due:
-        plan_id, _, row_id = due.partition("#")
+        plan_id, _sep, row_id = due.partition("#")
         plan = manual.plans.get(plan_id)
         if plan is None:
-            yield cp.source.issue(at + ("due",), f"unknown plan '{plan_id}'")
-        elif row_id not in {row.id for row in plan.schedule}:
-            yield cp.source.issue(at + ("due",), f"plan '{plan_id}' has no schedule row '{row_id}'")
+            yield from _ref(manual, cp, at + ("due",), plan_id, "plan", "plan")
+        elif row_id not in (rows := [row.id for row in plan.schedule]):
+            hint = did_you_mean(row_id, rows)
+            yield cp.source.issue(at + ("due",), f"plan '{plan_id}' has no schedule row '{row_id}'" + hint)
     elif isinstance(due, str):
-        month, _, day = due.partition("-")
+        month, _sep, day = due.partition("-")
         if not (1 <= int(month) <= 12 and 1 <= int(day) <= _days_in(int(month))):
             yield cp.source.issue(at + ("due",), f"'{due}' is not a valid month-day")
     if etype is None:
