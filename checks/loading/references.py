@@ -15,6 +15,7 @@ from typing import Any
 from ..evaluating.doccontrol import check_documents
 from ..model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
 from .clauses import parse_clauses
+from .localcode import LocalCodeError, LocalReferenceError, check_signature, is_local, load_function
 from .schema import check_type_fields
 from .suggestions import did_you_mean, suggest_id
 
@@ -25,10 +26,20 @@ DATA_SUFFIXES = (".csv", ".xlsx")
 BUILTIN_FUNCTIONS = {"kpis": "checks.evaluating.kpis", "custom": "checks.evaluating.custom"}
 
 
-def resolve_function(spec: str) -> Callable[..., Any]:
-    """Import `module:function`: a built-in module, one inside the checks package, or a
-    full dotted path."""
-    module_name, _, func_name = spec.partition(":")
+# What the engine passes: a KPI function gets these positionally, a check by name.
+KPI_ARGUMENTS = ("frame", "period", "manual")
+CHECK_ARGUMENTS = ("checkpoint", "evidence", "manual", "as_of")
+
+
+def resolve_function(spec: str, root: Path | None = None) -> Callable[..., Any]:
+    """Import `module:function`: a Python file of the manual under `root`
+    (`checks/local_kpis.py:rate`, see localcode), a built-in module, one inside the
+    checks package, or a full dotted path."""
+    if is_local(spec):
+        if root is None:
+            raise ValueError(f"{spec} is a file of a manual: its root is needed to load it")
+        return load_function(root, spec)
+    module_name, _sep, func_name = spec.partition(":")
     if module_name in BUILTIN_FUNCTIONS:
         module_name = BUILTIN_FUNCTIONS[module_name]
     elif not module_name.startswith("checks.") and module_name != "checks":
@@ -95,13 +106,24 @@ def _clause(manual: Manual, obj: ManualObject, field: FieldPath, ref: str | None
         yield obj.source.issue(field, f"clause '{ref}': {doc} has no heading numbered {number}")
 
 
-def _function(obj: ManualObject, field: FieldPath, spec: str | None) -> Iterator[Issue]:
+def _function(
+    manual: Manual, obj: ManualObject, field: FieldPath, spec: str | None, arguments: tuple[str, ...], keywords: bool
+) -> Iterator[Issue]:
     if spec is None:
         return
     try:
-        resolve_function(spec)
+        func = resolve_function(spec, manual.root)
+    except LocalCodeError as exc:  # at the line of the manual's Python file (once, however many name it)
+        yield exc.issue
+        return
+    except LocalReferenceError as exc:
+        yield obj.source.issue(field, str(exc))
+        return
     except Exception as exc:  # an import error in a check module is the user's to fix
         yield obj.source.issue(field, f"cannot load '{spec}': {type(exc).__name__}: {exc}")
+        return
+    if is_local(spec) and (problem := check_signature(manual.root, func, arguments, keywords)) is not None:
+        yield problem
 
 
 def _policies(manual: Manual) -> Iterator[Issue]:
@@ -135,7 +157,7 @@ def _checkpoints(manual: Manual) -> Iterator[Issue]:
     for cp in manual.checkpoints.values():
         yield from _ref(manual, cp, ("owner",), cp.owner, "role", "role")
         yield from _clause(manual, cp, ("clause",), cp.clause)
-        yield from _function(cp, ("check",), cp.check)
+        yield from _function(manual, cp, ("check",), cp.check, CHECK_ARGUMENTS, keywords=True)
         if not cp.requires and not cp.check:
             yield cp.source.issue(
                 ("requires",),
@@ -207,7 +229,7 @@ def _kpis(manual: Manual) -> Iterator[Issue]:
         yield from _ref(manual, kpi, ("owner",), kpi.owner, "role", "role")
         yield from _ref(manual, kpi, ("source",), kpi.source_type, "evidence-type", "evidence type")
         yield from _clause(manual, kpi, ("clause",), kpi.clause)
-        yield from _function(kpi, ("compute",), kpi.compute)
+        yield from _function(manual, kpi, ("compute",), kpi.compute, KPI_ARGUMENTS, keywords=False)
 
 
 def _plans(manual: Manual) -> Iterator[Issue]:
