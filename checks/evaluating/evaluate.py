@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import BuildCache
+from ..i18n import _
 from ..loading.data import DataCache
 from ..loading.gitlog import GitError, commits_by_file, run_git
 from ..loading.loader import relpath
@@ -17,6 +18,7 @@ from ..loading.localcode import code_version, describe_raise
 from ..loading.references import resolve_function
 from ..memory import collector_paused
 from ..model import Checkpoint, Kpi, Manual, Waiver
+from ..progress import NO_PROGRESS, Progress
 from ..results import (
     DEFAULT_FAIL_ON,
     CheckpointResult,
@@ -85,6 +87,7 @@ def evaluate(
     check_timeout: float = DEFAULT_CHECK_TIMEOUT,
     data: DataCache | None = None,
     cache: BuildCache | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> Results:
     """The status of every checkpoint (and KPI) as of `as_of`.
 
@@ -95,12 +98,18 @@ def evaluate(
     ctx = Context(manual, as_of, data=data, check_timeout=check_timeout, cache=cache)
     ordered = sorted(manual.checkpoints.values(), key=_order)
     inputs = {cp.id: _inputs(cp, ctx) for cp in ordered} if cache is not None else {}
-    checkpoints = [evaluate_checkpoint(cp, ctx, git, inputs.get(cp.id)) for cp in ordered]
+    progress.start(_("Evaluating checkpoints"), len(ordered))
+    checkpoints = []
+    for cp in ordered:
+        checkpoints.append(evaluate_checkpoint(cp, ctx, git, inputs.get(cp.id)))
+        progress.advance()
     results = Results(as_of, checkpoints, commit=git.head, fail_on=fail_on, strict=strict)
     results.documents = document_results(manual, as_of)
     if with_kpis:
+        progress.start(_("Computing KPIs"))
         results.kpis = _kpi_documents(ctx)
     if trend_months:
+        progress.start(_("Counting the trend"))
         results.trend = compliance_trend(manual, as_of, trend_months, git, data, cache, inputs)
     return results
 

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import BuildCache
-from ..i18n import ngettext
+from ..i18n import _, ngettext
 from ..memory import collector_paused
 from ..model import HELD_BACK, DataColumn, Issue, Manual
+from ..progress import NO_PROGRESS, Progress
 from .build import build, data_columns, resolve_relative
 from .data import DataCache
 from .loader import RawDocument, iter_source_files, load_file, relpath
@@ -58,7 +59,9 @@ def find_root(start: Path) -> Path:
 
 
 @collector_paused()
-def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | None = None) -> LoadedManual:
+def load_manual(
+    root: Path, cache: BuildCache | None = None, data: DataCache | None = None, progress: Progress = NO_PROGRESS
+) -> LoadedManual:
     """The manual under `root`; with a cache, unchanged files are not parsed or checked again.
     With `data`, the data files an evaluation will read are read into it while the rest
     loads, for an evaluation with the same `data` to take up."""
@@ -68,7 +71,10 @@ def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | N
     documents: list[RawDocument] = []
     seen: set[Path] = set()  # for the cache to forget the files that are gone
     early = _EarlyReads(data, root) if data is not None else None
-    for path in iter_source_files(root):
+    paths = list(iter_source_files(root))
+    progress.start(_("Reading the manual's files"), len(paths))
+    for path in paths:
+        progress.advance()
         if cache is not None:
             seen.add(path)
             result = cache.load(path, root)
@@ -89,7 +95,9 @@ def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | N
     ordered = sorted(documents, key=lambda d: d.data.get("kind") == "evidence")
     validators: dict[str, DocumentValidator] = {}  # one per evidence type
     folders: dict[Path, Path] = {}  # the real path of each record folder
+    progress.start(_("Checking schemas"), len(ordered))
     for doc in ordered:
+        progress.advance()
         problems = _cached_schema_issues(doc, manual, validators, cache)
         issues.extend(problems)
         if not problems:
@@ -97,6 +105,7 @@ def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | N
             manual.collection(obj.kind)[obj.id] = obj
         elif isinstance(doc.data.get("id"), str):
             manual.broken.add(doc.data["id"])
+    progress.start(_("Checking references and attachments"))
     issues.extend(check_manual(manual, digest=cache.digest if cache is not None else sha256_of))
     if cache is not None:
         cache.forget_missing(seen)

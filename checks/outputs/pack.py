@@ -44,8 +44,10 @@ from markdown.treeprocessors import Treeprocessor
 from ..evaluating.doccontrol import last_review, next_review
 from ..evaluating.evaluate import evaluate
 from ..evaluating.periods import Period, period_from_label
+from ..i18n import _
 from ..loading.references import sha256_of
 from ..model import Evidence, Manual, Nonconformity, Policy
+from ..progress import NO_PROGRESS, Progress
 from ..results import document_json, to_document
 
 PACK_FORMAT = "quality-manual-pack/1"
@@ -107,6 +109,7 @@ def build_pack(
     *,
     as_of: dt.date | None = None,
     generator: str = "quality-manual",
+    progress: Progress = NO_PROGRESS,
 ) -> PackSummary:
     """Evaluate the manual as of `as_of` (default: the period's last day) and write the pack.
 
@@ -120,9 +123,10 @@ def build_pack(
     output = Path(output).absolute()
     _check_output(manual, output)
 
-    results = evaluate(manual, as_of)
+    results = evaluate(manual, as_of, progress=progress)
     doc = to_document(results, generator)
     selection = _select(manual, doc, window, as_of)
+    progress.start(_("Writing the audit pack"))
     page = render_manual(manual, doc, period, window, as_of, selection, generator)
 
     entries: dict[str, Path | bytes] = {
