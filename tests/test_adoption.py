@@ -64,6 +64,7 @@ kind: evidence
 title: 2025 年 3 月工单导出
 type: ticket-export
 date: 2025-04-01
+period: 2025-03
 owner: operations
 data: [tickets.csv]
 ---

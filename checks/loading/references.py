@@ -186,8 +186,8 @@ def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], acti
         plan = manual.plans.get(plan_id)
         if plan is None:
             yield from _ref(manual, cp, at + ("due",), plan_id, "plan", "plan")
-        elif row_id not in (rows := [row.id for row in plan.schedule]):
-            hint = did_you_mean(row_id, rows)
+        elif row_id not in (row_ids := [row.id for row in plan.schedule]):
+            hint = did_you_mean(row_id, row_ids)
             yield cp.source.issue(at + ("due",), f"plan '{plan_id}' has no schedule row '{row_id}'" + hint)
     elif isinstance(due, str):
         month, _sep, day = due.partition("-")

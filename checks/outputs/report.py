@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -51,9 +52,8 @@ def text_report(doc: dict[str, Any], width: int = 140, color: bool = False, show
     attention = [r for r in results if not _failing(doc, r) and r["status"] not in ("pass", "waived")]
     passing = [r for r in results if r["status"] == "pass"]
     headers = (_("checkpoint"), _("status"), _("area"), _("owner"), _("reason"))
-    for title, shown in ((_("Failing"), failing), (_("Needs attention"), attention)):
-        rows = [(r["id"], _status(r["status"]), _area(r["area"]), r["owner"], r["reason"]) for r in shown]
-        _table(console, title, headers, rows)
+    for title, listed in ((_("Failing"), failing), (_("Needs attention"), attention)):
+        _table(console, title, headers, _checkpoint_rows(listed))
     waived = [r for r in doc["checkpoints"] if r["status"] == "waived"]
     if waived:
         rows = [
@@ -67,8 +67,7 @@ def text_report(doc: dict[str, Any], width: int = 140, color: bool = False, show
             rows,
         )
     if show_all:
-        rows = [(r["id"], _status(r["status"]), _area(r["area"]), r["owner"], r["reason"]) for r in passing]
-        _table(console, _("Passing"), headers, rows)
+        _table(console, _("Passing"), headers, _checkpoint_rows(passing))
     elif passing:
         folded = ngettext(
             "{count} passing checkpoint is not listed (--all lists it)",
@@ -110,6 +109,10 @@ def _worst_first(result: dict[str, Any]) -> tuple[int, int, str]:
     return (order, list(AREA_TITLES).index(area) if area in AREA_TITLES else 99, result["id"])
 
 
+def _checkpoint_rows(results: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(r["id"], _status(r["status"]), _area(r["area"]), r["owner"], r["reason"]) for r in results]
+
+
 def _status(status: str) -> Text:
     return Text(status, style=STATUS_STYLE[status])
 
@@ -118,7 +121,7 @@ def _area(area: str) -> str:
     return AREA_TITLES.get(area, area)
 
 
-def _table(console: Console, title: str, headers: tuple[str, ...], rows: list[tuple[str | Text | None, ...]]) -> None:
+def _table(console: Console, title: str, headers: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
     """A table whose last column (the reason) takes the room left; on a narrow terminal,
     each row as a line of its short cells with the reason indented under it. Cells are
     text as written (never read as rich markup)."""
