@@ -1,6 +1,11 @@
 """Compliance logic of the quality manual: load, validate, evaluate. Knows nothing about MkDocs."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("quality-manual")  # one version, in pyproject.toml
+except PackageNotFoundError:  # pragma: no cover - run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 from .evaluating.kpis import Measure
 from .evaluating.periods import Period, period_from_label

@@ -17,6 +17,7 @@ from pathlib import Path
 from . import __version__
 from .authoring.fsio import replace
 from .evaluating.evaluate import GitInfo, evaluate
+from .i18n import _
 from .loading.data import DataCache
 from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
@@ -59,7 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--root", type=Path, default=None, help="the manual's folder (default: found from the current folder)"
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # Own dests: `qms revise --version V1.3` stores its value under `version`.
+    parser.add_argument("--version", dest="show_version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--verbose",
+        dest="verbose_version",
+        action="store_true",
+        help="with --version: also the versions of the libraries it runs on",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("validate", help="check schemas, ids, references, clauses and attachment digests")
 
@@ -132,6 +141,26 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--as-of", type=_date, default=None, help="evaluation date (default: the period's end)")
     pack.add_argument("--verify", type=Path, metavar="PACK", help="check a pack's files against its manifest")
 
+    export = sub.add_parser("export", help="controlled documents as PDF or Word files, for the auditor")
+    export.add_argument("doc", nargs="?", help="policy id or doc_no")
+    export.add_argument("--all", action="store_true", help="every document in force on the as-of date")
+    export.add_argument("--format", choices=["pdf", "docx"], default=None, help="default: from --output, else pdf")
+    export.add_argument(
+        "--output", type=Path, default=None, help="the file (with --all: a folder); default: DOC-VERSION.FORMAT here"
+    )
+    _as_of(export)
+
+    template = sub.add_parser("template", help="an Excel workbook for entering the data of an evidence type")
+    template.add_argument("type", help="evidence type id (one with data_columns)")
+    template.add_argument("--output", type=Path, required=True, help="the new workbook, FILE.xlsx")
+
+    todo = sub.add_parser("todo", help="what is overdue and what is due soon, grouped by owner")
+    _as_of(todo)
+    todo.add_argument("--owner", action="append", default=None, help="only this owner role (repeatable)")
+    todo.add_argument("--within", type=int, default=30, metavar="DAYS", help="due within this many days (default 30)")
+    todo.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    todo.add_argument("--output", type=Path, help="write the list to this file instead of standard output")
+
     schema = sub.add_parser("schema", help="print the JSON Schema of a kind, for editors")
     schema.add_argument("kind", choices=schema_names())
     schema.add_argument(
@@ -149,6 +178,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.show_version:
+        print(_version_text(args.verbose_version))
+        return EXIT_OK
+    if args.command is None:
+        parser.error(_("a command is required"))
     try:
         return _COMMANDS[args.command](args)
     except UsageError as exc:
@@ -163,6 +197,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"qms {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_INVALID
+
+
+# What a bug report needs besides our own version: the libraries whose releases change behaviour.
+_REPORTED_LIBRARIES = ("mkdocs", "mkdocs-material", "pandas", "pyyaml", "jsonschema", "pyarrow", "openpyxl")
+
+
+def _version_text(verbose: bool) -> str:
+    lines = [f"qms (quality-manual) {__version__}"]
+    if verbose:
+        import platform
+        from importlib.metadata import PackageNotFoundError, version
+
+        lines.append(f"python {platform.python_version()} ({sys.platform})")
+        for name in _REPORTED_LIBRARIES:
+            try:
+                lines.append(f"{name} {version(name)}")
+            except PackageNotFoundError:
+                lines.append(_("{name} not installed").format(name=name))
+    return "\n".join(lines)
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -438,6 +491,76 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .outputs.export import ExportError, effective_documents, export, file_name, find_document
+
+    if args.all == bool(args.doc):
+        raise UsageError(_("name one document, or pass --all"))
+    manual = _valid_manual(args).manual
+    as_of = args.as_of or dt.date.today()
+    suffix = args.output.suffix.lower().lstrip(".") if args.output and not args.all else ""
+    fmt = args.format or (suffix if suffix in ("pdf", "docx") else "pdf")
+    try:
+        policies = effective_documents(manual, as_of) if args.all else [find_document(manual, args.doc)]
+        if not policies:
+            raise UsageError(_("no document is in force on {date}").format(date=as_of))
+        target = args.output or (Path.cwd() if args.all else Path(file_name(policies[0], fmt)))
+        if not args.all and target.is_dir():
+            target = target / file_name(policies[0], fmt)
+        if args.all and target.exists() and not target.is_dir():
+            raise UsageError(_("{path} is not a folder; --all writes one file per document").format(path=target))
+        written = export(manual, policies, fmt, as_of, target.absolute(), folder=args.all)
+    except ExportError as exc:
+        raise UsageError(str(exc)) from None
+    for item in written:
+        print(item.path)
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .authoring.workbook import TemplateError, write_template
+
+    manual = _valid_manual(args).manual
+    try:
+        path = write_template(manual, args.type, args.output.absolute())
+    except TemplateError as exc:
+        raise UsageError(str(exc)) from None
+    print(path)
+    return EXIT_OK
+
+
+@collector_paused(settle=True)
+def cmd_todo(args: argparse.Namespace) -> int:
+    from .evaluating.duedates import due_items
+    from .outputs.todo import todo_json, todo_markdown, todo_text
+
+    if args.within < 0:
+        raise UsageError(_("--within takes a number of days, 0 or more"))
+    data = DataCache()
+    manual = _valid_manual(args, data=data).manual
+    unknown = [o for o in args.owner or [] if o not in manual.roles]
+    if unknown:
+        raise UsageError(_("unknown role '{role}'").format(role=unknown[0]))
+    as_of = args.as_of or dt.date.today()
+    results = evaluate(manual, as_of, git=GitInfo(), data=data)
+    doc = to_document(results, f"quality-manual {__version__}")
+    horizon = as_of + dt.timedelta(days=args.within)
+    items = [
+        i
+        for i in due_items(manual, doc)
+        if (i.overdue or i.due <= horizon) and (not args.owner or i.owner in args.owner)
+    ]
+    text: str | bytes
+    if args.format == "json":
+        text = todo_json(manual, items, as_of, args.within)
+    elif args.format == "markdown":
+        text = todo_markdown(manual, items, as_of, args.within)
+    else:
+        text = todo_text(manual, items, as_of, args.within)
+    _emit(text, args.output)
+    return EXIT_OK  # a list to send, not a verdict: `qms check` is the one that fails CI
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     if args.evidence_type is None:
         sys.stdout.write(schema_text(args.kind))
@@ -477,6 +600,9 @@ _COMMANDS = {
     "confirm": cmd_confirm,
     "diff": cmd_diff,
     "pack": cmd_pack,
+    "export": cmd_export,
+    "template": cmd_template,
+    "todo": cmd_todo,
     "schema": cmd_schema,
     "init": cmd_init,
 }

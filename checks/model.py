@@ -226,6 +226,9 @@ class DataColumn:
     type: str
     required: bool = False
     description: str | None = None
+    enum: tuple[str, ...] = ()  # the only values allowed, when given
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)

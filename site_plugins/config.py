@@ -20,6 +20,7 @@ GENERATE = (
     "nonconformities",  # nonconformities.md, the register
     "traceability",  # traceability.md, clause -> checkpoint -> evidence -> status
     "status",  # status.json and badges/*.svg at the site root
+    "calendar",  # calendar.ics and calendar/<role>.ics at the site root: what is due, to subscribe to
     "changes",  # changes/<policy>/<version>.md, clause-level changes of each version (from git)
 )
 

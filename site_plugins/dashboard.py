@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from .badges import DISPLAY_ORDER, status_badge, verdict_badge
+from .calendars import FEED
 from .charts import trend_chart
 from .context import Site
 from .markup import cell, esc, html_table, table, text
@@ -45,10 +46,19 @@ def dashboard(site: Site, uri: str, heading_level: int) -> str:
         _kpi_tiles(site, uri),
         heading(h, text(labels.format("due_next", days=site.due_days)), "qms-due"),
         _due_table(site, uri),
+        _calendar_link(site, uri),
         heading(h, text(labels["attention"]), "qms-attention"),
         _attention_table(site, uri),
         _documents_table(site, uri, h),
     )
+
+
+def _calendar_link(site: Site, uri: str) -> str:
+    """Where owners subscribe to what is due (calendar.ics, made by the plugin)."""
+    if "calendar" not in site.generate:
+        return ""
+    href = site.href(uri, (FEED, None))
+    return f'<p class="qms-calendar"><a href="{esc(href)}" download>{esc(site.labels["subscribe_calendar"])}</a></p>'
 
 
 def _documents_table(site: Site, uri: str, level: int) -> str:

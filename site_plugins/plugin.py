@@ -32,6 +32,7 @@ from checks.results import document_json, to_document
 
 from . import dashboard, evidence, history, pages
 from .badges import checkpoint_svg, manual_svg
+from .calendars import calendar_files
 from .config import QmsConfig
 from .context import CHECKPOINTS_INDEX, EVIDENCE_INDEX, ROLES_INDEX, SINGLE_PAGES, Site
 from .labels import Labels
@@ -163,7 +164,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 generated.append(File.generated(config, uri, content=self.memo.get(uri, inputs, make)))
 
         self._generate_pages(site, config, user_pages, add)
-        others += [File.generated(config, u, content=c) for u, c in self._status_files(site) if claim(u, "file")]
+        outputs = [*self._status_files(site), *self._calendar_files(site, config)]
+        others += [File.generated(config, u, content=c) for u, c in outputs if claim(u, "file")]
         for uri, copied in self._evidence_files(site):
             if uri not in taken:
                 taken.add(uri)
@@ -323,6 +325,12 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             files.append((f"badges/{result['id']}.svg", checkpoint_svg(result["id"], result["status"], self.labels)))
         files.append(("badges/manual.svg", manual_svg(document["summary"], self.labels)))
         return files
+
+    def _calendar_files(self, site: Site, config: MkDocsConfig) -> list[tuple[str, bytes]]:
+        """calendar.ics and calendar/<role>.ics: what is due, for owners to subscribe to."""
+        if "calendar" not in site.generate:
+            return []
+        return calendar_files(site, config.site_name, config.site_url, keep=self.memo.get)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.memo.finish()

@@ -169,3 +169,32 @@ def test_screenshots_are_saved(page: Page, base_url: str) -> None:
         target = ARTIFACTS / f"{name}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
+
+
+def test_owner_downloads_the_calendar_and_its_events_are_the_results_due_dates(
+    page: Page, base_url: str, site: Path
+) -> None:
+    from icalendar import Calendar
+
+    from conftest import run_qms
+    from test_calendar import event_key, expected_events
+
+    page.goto(base_url)
+    link = page.locator("a", has_text="订阅到期日历")
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == "calendar.ics"
+    feed = Calendar.from_ical(Path(download.path()).read_bytes())
+    assert str(feed["X-WR-CALNAME"]) == "运维服务质量手册"
+    keys = {event_key(e) for e in feed.walk("VEVENT")}
+    results = json.loads(run_qms("--root", REPO, "check", "--as-of", AS_OF, "--format", "json").stdout)
+    assert keys == expected_events(results, REPO) and keys
+    # each owner's feed holds that owner's events, and together they are the whole feed
+    owned = set()
+    for role_feed in sorted((site / "calendar").glob("*.ics")):
+        for event in Calendar.from_ical(role_feed.read_bytes()).walk("VEVENT"):
+            assert str(event["X-QMS-OWNER"]) == role_feed.stem
+            owned.add(event_key(event))
+    assert owned == keys
+    assert page.foreign_requests == []  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import io
 import json
 import re
 import zipfile
@@ -12,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+import pypdf
 import pytest
 
 from checks import load_manual
@@ -99,7 +101,11 @@ def test_folder_pack_holds_the_manual_results_and_evidence(minimal: Path, tmp_pa
         "evidence/2025/audit/report.txt",
         "evidence/2025/audit/NC-2025-01.yaml",
         "evidence/2025/review/MR-2025.md",
+        "documents/QP-01-V1.1.pdf",  # every document in force, as `qms export` makes it
     }
+    assert summary.skipped == ()
+    pdf = pypdf.PdfReader(io.BytesIO(files["documents/QP-01-V1.1.pdf"]))
+    assert "7.3.1 内审要求" in pdf.pages[0].extract_text() and "QP-01" in pdf.pages[0].extract_text()
     # copies are byte for byte, at their paths relative to the manual root
     for rel in ("evidence/2025/audit/report.txt", "evidence/2025/audit/IAR-2025.md", "policy/QP-01.md"):
         assert files[rel] == (minimal / rel).read_bytes()
@@ -355,6 +361,10 @@ def test_repository_pack_as_folder(repository: Manual, repository_pack: Path) ->
             assert ref["path"] in files
             assert all(a["path"] in files for a in ref["attachments"])
     assert {p.source.rel for p in repository.policies.values()} <= files
+    assert {f for f in files if f.startswith("documents/")} == {
+        "documents/TFDL-ITSS-08-01-V1.2.pdf",
+        "documents/XDYJ-04-09-V1.0.pdf",
+    }
     in_2025 = {r.source.rel for r in repository.evidence.values() if r.date and r.date.year == 2025}
     assert in_2025 <= files
     assert not any(path.startswith("evidence/2026/") for path in files)

@@ -151,7 +151,15 @@ def _evidence_type(doc: RawDocument) -> EvidenceType:
 
 def data_columns(type_data: dict[str, Any]) -> tuple[DataColumn, ...]:
     return tuple(
-        DataColumn(c["name"], c["type"], bool(c.get("required", False)), c.get("description"))
+        DataColumn(
+            c["name"],
+            c["type"],
+            bool(c.get("required", False)),
+            c.get("description"),
+            tuple(str(v) for v in c.get("enum", ())),
+            c.get("minimum"),
+            c.get("maximum"),
+        )
         for c in type_data.get("data_columns", [])
     )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..cache import Stamp, stamp
+from ..i18n import _
 from ..model import DataColumn
 
 try:
@@ -62,7 +63,28 @@ def read_table(
     keeps Arrow to the calling thread: for a read in the background, which would otherwise
     take every core from the foreground."""
     fast = _read_csv_typed(path, columns, rel, encoding, threads) if path.suffix.lower() == ".csv" else None
-    return fast if fast is not None else _read_table(path, columns, rel, encoding)
+    frame = fast if fast is not None else _read_table(path, columns, rel, encoding)
+    _check_allowed(frame, columns, rel)
+    return frame
+
+
+def _check_allowed(frame: pd.DataFrame, columns: tuple[DataColumn, ...], rel: str) -> None:
+    """A value outside its column's `enum`, `minimum` or `maximum` is the file's error."""
+    for column in columns:
+        values = frame[column.name]
+        present = values.notna()
+        if column.enum:
+            listed = ", ".join(column.enum)
+            outside = present & ~values.astype(str).isin(column.enum)
+            _first_bad(values, outside, column, rel, _("not one of {values}").format(values=listed))
+        if column.type not in ("integer", "number"):
+            continue
+        if column.minimum is not None:
+            below = (present & (values < column.minimum)).fillna(False).astype(bool)
+            _first_bad(values, below, column, rel, _("below the minimum {limit}").format(limit=column.minimum))
+        if column.maximum is not None:
+            above = (present & (values > column.maximum)).fillna(False).astype(bool)
+            _first_bad(values, above, column, rel, _("above the maximum {limit}").format(limit=column.maximum))
 
 
 def _read_table(path: Path, columns: tuple[DataColumn, ...], rel: str, encoding: str | None) -> pd.DataFrame:
