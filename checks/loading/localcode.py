@@ -20,6 +20,7 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import inspect
 import os
 import sys
 import traceback
@@ -113,8 +114,6 @@ def load_function(root: Path, spec: str) -> Callable[..., Any]:
 def check_signature(root: Path, func: Callable[..., Any], arguments: Sequence[str], keywords: bool) -> Issue | None:
     """A problem when `func` cannot take the arguments the engine passes (positionally, or
     by name when `keywords`), reported at the function's own line."""
-    import inspect
-
     try:
         signature = inspect.signature(func)
         if keywords:
@@ -176,8 +175,8 @@ def describe_raise(exc: BaseException, root: Path, spec: str) -> str:
 def _stamps(folder: Path) -> tuple[Any, ...]:
     try:
         with os.scandir(folder) as listing:
-            entries = sorted((e for e in listing if e.name.endswith(".py")), key=lambda e: e.name)
-            return tuple((e.name, e.stat().st_mtime_ns, e.stat().st_size, e.inode()) for e in entries)
+            entries = sorted((e.name, e.stat()) for e in listing if e.name.endswith(".py"))
+            return tuple((name, st.st_mtime_ns, st.st_size, st.st_ino) for name, st in entries)
     except OSError:
         return ()
 
