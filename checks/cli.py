@@ -12,6 +12,7 @@ import difflib
 import json
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from . import __version__
@@ -22,6 +23,7 @@ from .loading.data import DataCache
 from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
 from .memory import collector_paused
+from .progress import NO_PROGRESS, Progress
 from .results import DEFAULT_FAIL_ON, STATUSES, document_json, to_document
 
 # Commands that load a whole manual pause the collector until they end (checks.memory).
@@ -90,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
         "--trend", type=int, default=0, metavar="MONTHS", help="add counts at each of the last N month ends"
     )
     check.add_argument("--strict", action="store_true", help="suspect evidence (not re-confirmed) fails too")
+    check.add_argument(
+        "--all", action="store_true", dest="show_all", help="text: list passing checkpoints too (default: a count)"
+    )
     check.add_argument(
         "--check-timeout", type=float, default=30.0, metavar="SECONDS", help="limit for each custom check"
     )
@@ -234,6 +239,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not loaded.valid:
         count = len(loaded.errors)
         print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        _held_back(loaded)
         return EXIT_INVALID
     m = loaded.manual
     print(
@@ -245,13 +251,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _valid_manual(args: argparse.Namespace, root: Path | None = None, data: DataCache | None = None) -> LoadedManual:
-    loaded = load_manual(root or _root(args), data=data)
+def _valid_manual(
+    args: argparse.Namespace, root: Path | None = None, data: DataCache | None = None, progress: Progress = NO_PROGRESS
+) -> LoadedManual:
+    loaded = load_manual(root or _root(args), data=data, progress=progress)
     for issue in loaded.issues:
         print(issue, file=sys.stderr)
+    _held_back(loaded)
     if not loaded.valid:
         raise InvalidManual()
     return loaded
+
+
+def _held_back(loaded: LoadedManual) -> None:
+    if loaded.held_back:
+        print(loaded.held_back_summary(), file=sys.stderr)
+
+
+def _progress() -> AbstractContextManager[Progress]:
+    """rich's progress display on a terminal (for large manuals), else nothing."""
+    if not sys.stderr.isatty():  # CI, pipes: not even rich is imported
+        return nullcontext(NO_PROGRESS)
+    from .outputs.terminal import progress_display
+
+    return progress_display()
 
 
 class InvalidManual(Exception):
@@ -286,31 +309,35 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
     git = GitInfo.read_in_background(root)  # the commits of the evidence, read while the manual loads
     data = DataCache()  # and the data files too
-    manual = _valid_manual(args, root, data).manual
-    as_of = args.as_of or dt.date.today()
-    results = evaluate(
-        manual,
-        as_of,
-        fail_on=args.fail_on,
-        strict=args.strict,
-        git=git.result(),
-        trend_months=args.trend,
-        check_timeout=args.check_timeout,
-        data=data,
-    )
+    with _progress() as progress:
+        manual = _valid_manual(args, root, data, progress).manual
+        as_of = args.as_of or dt.date.today()
+        results = evaluate(
+            manual,
+            as_of,
+            fail_on=args.fail_on,
+            strict=args.strict,
+            git=git.result(),
+            trend_months=args.trend,
+            check_timeout=args.check_timeout,
+            data=data,
+            progress=progress,
+        )
     doc = to_document(results, f"quality-manual {__version__}")
     text: str | bytes
     if args.format == "json":
         text = document_json(doc)
     else:
         from .outputs import report  # with rich, for the text table: not needed for JSON
+        from .outputs.terminal import text_style
 
         if args.format == "junit":
             text = report.junit_report(doc)
         elif args.format == "github":
             text = report.github_report(doc)
         else:
-            text = report.text_report(doc)
+            style = text_style(args.output)
+            text = report.text_report(doc, width=style.width, color=style.color, show_all=args.show_all)
     _emit(text, args.output)
     return EXIT_OK if results.ok else EXIT_FINDINGS
 
@@ -318,10 +345,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 @collector_paused(settle=True)
 def cmd_kpi(args: argparse.Namespace) -> int:
     data = DataCache()
-    manual = _valid_manual(args, data=data).manual
-    as_of = args.as_of or dt.date.today()
-    results = evaluate(manual, as_of, git=GitInfo(), data=data)  # KPIs do not show commits
+    with _progress() as progress:
+        manual = _valid_manual(args, data=data, progress=progress).manual
+        as_of = args.as_of or dt.date.today()
+        results = evaluate(manual, as_of, git=GitInfo(), data=data, progress=progress)  # KPIs do not show commits
     from .outputs.report import kpi_csv_report, kpi_text_report
+    from .outputs.terminal import text_style
 
     text: str | bytes
     if args.format == "json":
@@ -329,7 +358,8 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = kpi_csv_report(results.kpis)
     else:
-        text = kpi_text_report(results.kpis, as_of.isoformat())
+        style = text_style(args.output)
+        text = kpi_text_report(results.kpis, as_of.isoformat(), width=style.width, color=style.color)
     _emit(text, args.output)
     broken = any(k["error"] for k in results.kpis)
     return EXIT_FINDINGS if broken else EXIT_OK
@@ -465,13 +495,19 @@ def cmd_pack(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not args.period or not args.output:
         raise UsageError("give --period and --output (or --verify PACK)")
-    manual = _valid_manual(args).manual
-    try:
-        summary = build_pack(
-            manual, args.period, args.output, as_of=args.as_of, generator=f"quality-manual {__version__}"
-        )
-    except PackError as exc:
-        raise UsageError(str(exc)) from None
+    with _progress() as progress:
+        manual = _valid_manual(args, progress=progress).manual
+        try:
+            summary = build_pack(
+                manual,
+                args.period,
+                args.output,
+                as_of=args.as_of,
+                generator=f"quality-manual {__version__}",
+                progress=progress,
+            )
+        except PackError as exc:
+            raise UsageError(str(exc)) from None
     for skipped in summary.skipped:
         print(f"warning: not packed: {skipped}", file=sys.stderr)
     counts = ", ".join(f"{n} {status}" for status, n in summary.by_status.items() if n)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .i18n import _
+
 FieldPath = tuple[str | int, ...]
 
 
@@ -26,9 +28,15 @@ def format_field(path: FieldPath) -> str:
     return out or "-"
 
 
+# The level of a problem that only follows from another object failing validation (a
+# reference to a policy whose front matter has a typo): counted, not listed, so that one
+# cause gives one message.
+HELD_BACK = "held-back"
+
+
 @dataclass(frozen=True, order=True)
 class Issue:
-    """One problem found in the manual; `level` is 'error' or 'warning'."""
+    """One problem found in the manual; `level` is 'error', 'warning' or HELD_BACK."""
 
     path: str
     line: int | None
@@ -63,6 +71,10 @@ class Source:
 
     def issue(self, field_path: FieldPath, message: str, level: str = "error") -> Issue:
         return Issue(self.rel, self.line_of(field_path), format_field(field_path), message, level)
+
+    def held_back(self, field_path: FieldPath, cause: str) -> Issue:
+        """The problem of a reference to `cause`, an object that failed validation."""
+        return self.issue(field_path, _("'{id}' failed validation").format(id=cause), HELD_BACK)
 
 
 @dataclass(frozen=True)

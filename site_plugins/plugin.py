@@ -26,6 +26,7 @@ from checks.cache import BuildCache
 from checks.evaluating.evaluate import evaluate
 from checks.loading.data import DataCache
 from checks.loading.loader import relpath
+from checks.loading.localcode import local_folders
 from checks.model import KINDS, Policy
 from checks.results import document_json, to_document
 
@@ -89,6 +90,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         # while a plain build still shows what it can.
         for issue in self.loaded.issues:
             log.warning(str(issue))
+        if self.loaded.held_back:
+            log.warning(self.loaded.held_back_summary())
         self.labels = Labels(self.config.language or config.theme.get("language"))
         if "attr_list" not in config.markdown_extensions:  # clause headings get explicit ids
             config.markdown_extensions.append("attr_list")
@@ -338,7 +341,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
         if self.config.enabled:
-            for folder in (self.root / "evidence", Path(checks.__file__).parent):
+            folders = {self.root / "evidence", Path(checks.__file__).parent}
+            if self.loaded is not None:  # the manual's own KPI functions and checks (checks/local_kpis.py)
+                folders |= local_folders(self.loaded.manual)
+            for folder in sorted(folders):
                 if folder.is_dir():
                     server.watch(str(folder))
         return server

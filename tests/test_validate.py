@@ -140,7 +140,8 @@ BROKEN = [
         CP,
         "id: cp-x\nkind: checkpoint\ntitle: t\nclause: QP-01#1\narea: system\nowner: mgmt-dept\nrequires:\n"
         "  - evidence: audit-reprot\n",
-        "policy/checkpoints/cp-x.yaml:8: requires[0].evidence: unknown evidence type 'audit-reprot'",
+        "policy/checkpoints/cp-x.yaml:8: requires[0].evidence: unknown evidence type 'audit-reprot'"
+        " (did you mean 'internal-audit-report'?)",
     ),
     (
         "clause-does-not-exist",

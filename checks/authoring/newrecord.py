@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..evaluating.doccontrol import fingerprint
+from ..loading.suggestions import suggest_id
 from ..model import Manual
 from .docedit import scalar
 from .fsio import write_new
@@ -40,21 +41,21 @@ def new_record(
 ) -> NewRecord:
     etype = manual.evidence_types.get(type_id)
     if etype is None:
-        raise NewRecordError(f"unknown evidence type '{type_id}' (see policy/evidence-types/)")
+        raise NewRecordError(f"unknown evidence type '{type_id}'{suggest_id(manual, 'evidence-type', type_id)}")
     if not _ID.match(record_id):
         raise NewRecordError(f"'{record_id}' is not an id: use ASCII letters, digits, '.', '_' and '-'")
     taken = {i.casefold() for kind in ("evidence", "checkpoint", "policy", "role") for i in manual.collection(kind)}
     if record_id.casefold() in taken or record_id in manual.broken:
         raise NewRecordError(f"id '{record_id}' is already used in the manual")
     if owner not in manual.roles:
-        raise NewRecordError(f"unknown role '{owner}'")
+        raise NewRecordError(f"unknown role '{owner}'{suggest_id(manual, 'role', owner)}")
     if satisfies is None:  # the checkpoints whose rules ask for this type
         satisfies = sorted(
             cp.id for cp in manual.checkpoints.values() if any(r.evidence == type_id for r in cp.requires)
         )
     unknown = [c for c in satisfies if c not in manual.checkpoints]
     if unknown:
-        raise NewRecordError(f"unknown checkpoint '{unknown[0]}'")
+        raise NewRecordError(f"unknown checkpoint '{unknown[0]}'{suggest_id(manual, 'checkpoint', unknown[0])}")
     target = path or manual.evidence_dir / str(date.year) / type_id / f"{record_id}.md"
     if not target.resolve().is_relative_to(manual.evidence_dir.resolve()):
         raise NewRecordError(f"{target}: records belong under evidence/")

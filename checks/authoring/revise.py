@@ -14,6 +14,7 @@ from ..i18n import _
 from ..loading.loader import load_text
 from ..loading.people import approves, membership_problem, reviews
 from ..loading.schema import evidence_schema, validate_document
+from ..loading.suggestions import suggest_id
 from ..model import Evidence, Manual, Policy, Source
 from .docedit import EditError, FrontMatter
 from .fsio import replace
@@ -22,7 +23,7 @@ from .fsio import replace
 def _policy(manual: Manual, doc: str) -> Policy:
     policy = manual.policies.get(doc) or next((p for p in manual.policies.values() if p.doc_no == doc), None)
     if policy is None:
-        raise EditError(f"unknown document '{doc}'")
+        raise EditError(f"unknown document '{doc}'{suggest_id(manual, 'policy', doc)}")
     if policy.source.body is None:
         raise EditError(f"{policy.source.rel} is not a Markdown file with front matter")
     return policy

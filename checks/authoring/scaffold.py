@@ -10,8 +10,10 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
+from .. import __version__
+
 # Package data cannot hold dotfiles reliably, so they are stored without the dot.
-_RENAMES = {"gitignore": ".gitignore", "gitkeep": ".gitkeep"}
+_RENAMES = {"gitignore": ".gitignore", "gitkeep": ".gitkeep", "pre-commit-config.yaml": ".pre-commit-config.yaml"}
 
 
 class TargetNotEmpty(Exception):
@@ -27,7 +29,7 @@ def init_manual(target: Path, *, date: dt.date, language: str = "zh", site_name:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise TargetNotEmpty(str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    values = {"{date}": date.isoformat(), "{language}": language, "{site_name}": site_name}
+    values = {"{date}": date.isoformat(), "{language}": language, "{site_name}": site_name, "{version}": __version__}
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.init-"))
     try:
         written = _copy(resources.files("checks").joinpath("templates", "init"), staging, values)
@@ -43,6 +45,8 @@ def init_manual(target: Path, *, date: dt.date, language: str = "zh", site_name:
 def _copy(source: Traversable, dest: Path, values: dict[str, str]) -> list[Path]:
     written = []
     for item in sorted(source.iterdir(), key=lambda t: t.name):
+        if item.name == "__pycache__":  # left by running the template's own tests in place
+            continue
         name = _RENAMES.get(item.name, item.name)
         if item.is_dir():
             (dest / name).mkdir()

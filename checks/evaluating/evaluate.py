@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import BuildCache
+from ..i18n import _
 from ..loading.data import DataCache
 from ..loading.gitlog import GitError, commits_by_file, run_git
 from ..loading.loader import relpath
+from ..loading.localcode import code_version, describe_raise
 from ..loading.references import resolve_function
 from ..memory import collector_paused
 from ..model import Checkpoint, Kpi, Manual, Waiver
+from ..progress import NO_PROGRESS, Progress
 from ..results import (
     DEFAULT_FAIL_ON,
     CheckpointResult,
@@ -84,6 +87,7 @@ def evaluate(
     check_timeout: float = DEFAULT_CHECK_TIMEOUT,
     data: DataCache | None = None,
     cache: BuildCache | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> Results:
     """The status of every checkpoint (and KPI) as of `as_of`.
 
@@ -94,12 +98,18 @@ def evaluate(
     ctx = Context(manual, as_of, data=data, check_timeout=check_timeout, cache=cache)
     ordered = sorted(manual.checkpoints.values(), key=_order)
     inputs = {cp.id: _inputs(cp, ctx) for cp in ordered} if cache is not None else {}
-    checkpoints = [evaluate_checkpoint(cp, ctx, git, inputs.get(cp.id)) for cp in ordered]
+    progress.start(_("Evaluating checkpoints"), len(ordered))
+    checkpoints = []
+    for cp in ordered:
+        checkpoints.append(evaluate_checkpoint(cp, ctx, git, inputs.get(cp.id)))
+        progress.advance()
     results = Results(as_of, checkpoints, commit=git.head, fail_on=fail_on, strict=strict)
     results.documents = document_results(manual, as_of)
     if with_kpis:
+        progress.start(_("Computing KPIs"))
         results.kpis = _kpi_documents(ctx)
     if trend_months:
+        progress.start(_("Counting the trend"))
         results.trend = compliance_trend(manual, as_of, trend_months, git, data, cache, inputs)
     return results
 
@@ -160,7 +170,12 @@ def _inputs(cp: Checkpoint, ctx: Context) -> tuple[Any, ...]:
 
 def _kpi_inputs(kpi: Kpi, ctx: Context) -> tuple[Any, ...]:
     """What a KPI's values read: the KPI, its source records and data, the miss analyses."""
-    return (kpi.source.version, ctx.versions_of_type(kpi.source_type), ctx.versions_of_type(KPI_MISS_ANALYSIS))
+    return (
+        kpi.source.version,
+        ctx.versions_of_type(kpi.source_type),
+        ctx.versions_of_type(KPI_MISS_ANALYSIS),
+        code_version(ctx.manual.root, kpi.compute),  # a function of the manual, edited during `mkdocs serve`
+    )
 
 
 def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> CheckpointResult:
@@ -226,13 +241,13 @@ def run_custom_check(cp: Checkpoint, ctx: Context) -> Outcome:
         if rule.evidence:
             evidence += [r for r in ctx.records_of(rule.evidence) if r not in evidence]
     try:
-        func = resolve_function(cp.check)
+        func = resolve_function(cp.check, ctx.manual.root)
         arguments = {"checkpoint": cp, "evidence": evidence, "manual": ctx.manual, "as_of": ctx.as_of}
         returned: Any = _with_timeout(func, arguments, ctx.check_timeout)
     except CheckTimeout:
         return Outcome("error", f"check {cp.check} of {cp.id} did not finish within {ctx.check_timeout:g} s")
     except Exception as exc:
-        return Outcome("error", f"check {cp.check} of {cp.id} raised {type(exc).__name__}: {exc}")
+        return Outcome("error", f"check {cp.check} of {cp.id} raised {describe_raise(exc, ctx.manual.root, cp.check)}")
     if not isinstance(returned, Outcome):
         shown = repr(returned)[:80]
         return Outcome("error", f"check {cp.check} of {cp.id} returned {shown}, not an Outcome")

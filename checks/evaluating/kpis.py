@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..loading.data import DataError
+from ..loading.localcode import describe_raise
 from ..loading.references import resolve_function
 from ..model import Kpi, Manual
 from ..results import Outcome
@@ -107,7 +108,7 @@ def evaluate_kpi(kpi: Kpi, ctx: Context) -> list[KpiValue]:
 
 
 def _evaluate_kpi(kpi: Kpi, ctx: Context) -> list[KpiValue]:
-    func = resolve_function(kpi.compute)
+    func = resolve_function(kpi.compute, ctx.manual.root)
     frame = source_frame(kpi, ctx)
     analyses = _analyses(ctx, kpi.id)
     values = []
@@ -136,6 +137,8 @@ def kpi_rule(kpi_id: str, ctx: Context) -> Outcome:
         values = evaluate_kpi(kpi, ctx)
     except DataError as exc:
         return Outcome("error", str(exc))
+    except Exception as exc:  # the KPI's function failed: say where
+        return Outcome("error", f"{kpi.id}: {describe_raise(exc, ctx.manual.root, kpi.compute)}")
     since = ctx.required_from(kpi.clause) if kpi.clause else ctx.records_start
     complete = [v for v in values if not v.partial and (since is None or v.period.end >= since)]
     if not complete:
@@ -183,7 +186,8 @@ def kpi_documents(ctx: Context) -> list[dict[str, Any]]:
         try:
             values = evaluate_kpi(kpi, ctx)
         except Exception as exc:  # one broken KPI must not hide the others
-            doc["error"] = f"{type(exc).__name__}: {exc}" if not isinstance(exc, DataError) else str(exc)
+            failed = str(exc) if isinstance(exc, DataError) else describe_raise(exc, ctx.manual.root, kpi.compute)
+            doc["error"] = failed
             values = []
         for value in values:
             m = value.measure

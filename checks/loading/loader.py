@@ -6,6 +6,7 @@ raises for bad content.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -88,6 +89,10 @@ class LoadResult:
     document: RawDocument | None = None
     page: Source | None = None  # Markdown without an object in it
     issues: tuple[Issue, ...] = ()
+    broken_id: str | None = None  # the id a file that could not be read seems to declare
+
+
+_ID_LINE = re.compile(r"^id[ \t]*:[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)['\"]?[ \t\r]*(?:#.*)?$", re.M)
 
 
 def iter_source_files(root: Path) -> Iterator[Path]:
@@ -438,7 +443,12 @@ def load_file(path: Path, root: Path) -> LoadResult:
     text, problem = read_text(path, rel)
     if problem is not None or text is None:
         return LoadResult(issues=(problem,) if problem else ())
-    return load_text(text, path, rel)
+    result = load_text(text, path, rel)
+    if result.issues and result.document is None and (declared := _ID_LINE.search(text)):
+        # Its references are held back like those to any object that failed validation:
+        # a YAML slip in one file must not read as "unknown role" in fifty others.
+        result = dataclasses.replace(result, broken_id=declared.group(1))
+    return result
 
 
 def load_text(text: str, path: Path, rel: str) -> LoadResult:

@@ -7,19 +7,25 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import BuildCache
+from ..i18n import _, ngettext
 from ..memory import collector_paused
-from ..model import DataColumn, Issue, Manual
+from ..model import HELD_BACK, DataColumn, Issue, Manual
+from ..progress import NO_PROGRESS, Progress
 from .build import build, data_columns, resolve_relative
 from .data import DataCache
 from .loader import RawDocument, iter_source_files, load_file, relpath
 from .references import check_manual, sha256_of
 from .schema import DocumentValidator, check_type_fields, evidence_validator, open_evidence_validator, validate_document
+from .suggestions import suggest_id
 
 
 @dataclass
 class LoadedManual:
     manual: Manual
     issues: list[Issue] = field(default_factory=list)
+    # Problems that only follow from an object that failed validation (references to it):
+    # counted in the summary, not listed, so that one cause gives one message.
+    held_back: list[Issue] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:
@@ -28,6 +34,19 @@ class LoadedManual:
     @property
     def valid(self) -> bool:
         return not self.errors
+
+    def held_back_summary(self) -> str:
+        """What was held back and why, so that nothing is dropped in silence."""
+        broken = sorted(self.manual.broken)
+        shown = ", ".join(broken[:5]) + (", ..." if len(broken) > 5 else "")
+        message = ngettext(
+            "{count} more problem is held back: it follows from the objects above that failed validation "
+            "({objects}); fix those first",
+            "{count} more problems are held back: they follow from the objects above that failed validation "
+            "({objects}); fix those first",
+            len(self.held_back),
+        )
+        return message.format(count=len(self.held_back), objects=shown)
 
 
 def find_root(start: Path) -> Path:
@@ -40,7 +59,9 @@ def find_root(start: Path) -> Path:
 
 
 @collector_paused()
-def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | None = None) -> LoadedManual:
+def load_manual(
+    root: Path, cache: BuildCache | None = None, data: DataCache | None = None, progress: Progress = NO_PROGRESS
+) -> LoadedManual:
     """The manual under `root`; with a cache, unchanged files are not parsed or checked again.
     With `data`, the data files an evaluation will read are read into it while the rest
     loads, for an evaluation with the same `data` to take up."""
@@ -50,13 +71,18 @@ def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | N
     documents: list[RawDocument] = []
     seen: set[Path] = set()  # for the cache to forget the files that are gone
     early = _EarlyReads(data, root) if data is not None else None
-    for path in iter_source_files(root):
+    paths = list(iter_source_files(root))
+    progress.start(_("Reading the manual's files"), len(paths))
+    for path in paths:
+        progress.advance()
         if cache is not None:
             seen.add(path)
             result = cache.load(path, root)
         else:
             result = load_file(path, root)
         issues.extend(result.issues)
+        if result.broken_id is not None:
+            manual.broken.add(result.broken_id)
         if result.page is not None:
             manual.pages.append(result.page)
         if result.document is not None:
@@ -69,7 +95,9 @@ def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | N
     ordered = sorted(documents, key=lambda d: d.data.get("kind") == "evidence")
     validators: dict[str, DocumentValidator] = {}  # one per evidence type
     folders: dict[Path, Path] = {}  # the real path of each record folder
+    progress.start(_("Checking schemas"), len(ordered))
     for doc in ordered:
+        progress.advance()
         problems = _cached_schema_issues(doc, manual, validators, cache)
         issues.extend(problems)
         if not problems:
@@ -77,10 +105,16 @@ def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | N
             manual.collection(obj.kind)[obj.id] = obj
         elif isinstance(doc.data.get("id"), str):
             manual.broken.add(doc.data["id"])
+    progress.start(_("Checking references and attachments"))
     issues.extend(check_manual(manual, digest=cache.digest if cache is not None else sha256_of))
     if cache is not None:
         cache.forget_missing(seen)
-    return LoadedManual(manual, sorted(set(issues), key=lambda i: (i.path, i.line or 0, i.field, i.message)))
+    ordered_issues = sorted(set(issues), key=lambda i: (i.path, i.line or 0, i.field, i.message))
+    return LoadedManual(
+        manual,
+        [i for i in ordered_issues if i.level != HELD_BACK],
+        [i for i in ordered_issues if i.level == HELD_BACK],
+    )
 
 
 class _EarlyReads:
@@ -122,7 +156,8 @@ def _cached_schema_issues(
     schema_key = str(doc.data.get("kind"))
     if schema_key == "evidence":  # a record's schema is its type's: a new type version, a new verdict
         etype = manual.evidence_types.get(str(doc.data.get("type")))
-        schema_key = f"evidence:{doc.data.get('type')}:{etype.source.version if etype else 0}"
+        version = etype.source.version if etype else "broken" if doc.data.get("type") in manual.broken else 0
+        schema_key = f"evidence:{doc.data.get('type')}:{version}"
     key = (doc.source.version, schema_key)
     if key not in cache.schema:
         cache.schema[key] = _schema_issues(doc, manual, validators)
@@ -160,8 +195,11 @@ def _schema_issues(doc: RawDocument, manual: Manual, validators: dict[str, Docum
     etype = manual.evidence_types.get(type_id) if isinstance(type_id, str) else None
     if etype is None:
         problems = validate_document(doc, open_evidence_validator())  # its type's fields cannot be known
-        if isinstance(type_id, str):
-            problems.append(doc.source.issue(("type",), f"unknown evidence type '{type_id}'"))
+        if isinstance(type_id, str) and type_id in manual.broken:
+            problems.append(doc.source.held_back(("type",), type_id))
+        elif isinstance(type_id, str):
+            hint = suggest_id(manual, "evidence-type", type_id)
+            problems.append(doc.source.issue(("type",), f"unknown evidence type '{type_id}'" + hint))
         return problems
     if etype.id not in validators:
         fields = etype.fields if check_type_fields(etype.fields) is None else {}

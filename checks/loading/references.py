@@ -15,8 +15,10 @@ from typing import Any
 from ..evaluating.doccontrol import check_documents
 from ..model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
 from .clauses import parse_clauses
+from .localcode import LocalCodeError, LocalReferenceError, check_signature, is_local, load_function
 from .people import check_people
 from .schema import check_type_fields
+from .suggestions import did_you_mean, suggest_id
 
 DATA_SUFFIXES = (".csv", ".xlsx")
 
@@ -25,10 +27,20 @@ DATA_SUFFIXES = (".csv", ".xlsx")
 BUILTIN_FUNCTIONS = {"kpis": "checks.evaluating.kpis", "custom": "checks.evaluating.custom"}
 
 
-def resolve_function(spec: str) -> Callable[..., Any]:
-    """Import `module:function`: a built-in module, one inside the checks package, or a
-    full dotted path."""
-    module_name, _, func_name = spec.partition(":")
+# What the engine passes: a KPI function gets these positionally, a check by name.
+KPI_ARGUMENTS = ("frame", "period", "manual")
+CHECK_ARGUMENTS = ("checkpoint", "evidence", "manual", "as_of")
+
+
+def resolve_function(spec: str, root: Path | None = None) -> Callable[..., Any]:
+    """Import `module:function`: a Python file of the manual under `root`
+    (`checks/local_kpis.py:rate`, see localcode), a built-in module, one inside the
+    checks package, or a full dotted path."""
+    if is_local(spec):
+        if root is None:
+            raise ValueError(f"{spec} is a file of a manual: its root is needed to load it")
+        return load_function(root, spec)
+    module_name, _sep, func_name = spec.partition(":")
     if module_name in BUILTIN_FUNCTIONS:
         module_name = BUILTIN_FUNCTIONS[module_name]
     elif not module_name.startswith("checks.") and module_name != "checks":
@@ -74,29 +86,46 @@ def check_manual(manual: Manual, digest: Callable[[Path], str] = sha256_of) -> I
 def _ref(
     manual: Manual, obj: ManualObject, field: FieldPath, value: str | None, kind: str, what: str
 ) -> Iterator[Issue]:
-    # A reference to an object that exists but is invalid was already reported there.
-    if value is not None and value not in manual.collection(kind) and value not in manual.broken:
-        yield obj.source.issue(field, f"unknown {what} '{value}'")
+    if value is None or value in manual.collection(kind):
+        return
+    if value in manual.broken:  # the object exists but is invalid: reported there
+        yield obj.source.held_back(field, value)
+    else:
+        yield obj.source.issue(field, f"unknown {what} '{value}'" + suggest_id(manual, kind, value))
 
 
 def _clause(manual: Manual, obj: ManualObject, field: FieldPath, ref: str | None) -> Iterator[Issue]:
     if ref is None:
         return
-    doc, _, number = ref.partition("#")
+    doc, _sep, number = ref.partition("#")
     policy = manual.policies.get(doc)
-    if policy is None:
-        yield obj.source.issue(field, f"clause '{ref}': unknown document '{doc}'")
+    if policy is None and doc in manual.broken:
+        yield obj.source.held_back(field, doc)
+    elif policy is None:
+        hint = suggest_id(manual, "policy", doc)
+        yield obj.source.issue(field, f"clause '{ref}': unknown document '{doc}'" + hint)
     elif number not in policy.clauses:
         yield obj.source.issue(field, f"clause '{ref}': {doc} has no heading numbered {number}")
 
 
-def _function(obj: ManualObject, field: FieldPath, spec: str | None) -> Iterator[Issue]:
+def _function(
+    manual: Manual, obj: ManualObject, field: FieldPath, spec: str | None, arguments: tuple[str, ...], keywords: bool
+) -> Iterator[Issue]:
     if spec is None:
         return
     try:
-        resolve_function(spec)
+        func = resolve_function(spec, manual.root)
+    except LocalCodeError as exc:  # at the line of the manual's Python file (once, however many name it)
+        yield exc.issue
+        return
+    except LocalReferenceError as exc:
+        yield obj.source.issue(field, str(exc))
+        return
     except Exception as exc:  # an import error in a check module is the user's to fix
         yield obj.source.issue(field, f"cannot load '{spec}': {type(exc).__name__}: {exc}")
+        return
+    if is_local(spec) and (problem := check_signature(manual.root, func, arguments, keywords)) is not None:
+        yield problem
 
 
 def _policies(manual: Manual) -> Iterator[Issue]:
@@ -104,7 +133,7 @@ def _policies(manual: Manual) -> Iterator[Issue]:
         yield from _ref(manual, policy, ("owner",), policy.owner, "role", "role")
         yield from _ref(manual, policy, ("approving_role",), policy.approving_role, "role", "role")
         yield from _ref(manual, policy, ("reviewing_role",), policy.reviewing_role, "role", "role")
-        _, duplicates = parse_clauses(policy.source.body or "", policy.source.body_line)
+        _clauses, duplicates = parse_clauses(policy.source.body or "", policy.source.body_line)
         for line, number in duplicates:
             yield Issue(policy.source.rel, line, "body", f"section number {number} is used by two headings")
 
@@ -132,7 +161,7 @@ def _checkpoints(manual: Manual) -> Iterator[Issue]:
     for cp in manual.checkpoints.values():
         yield from _ref(manual, cp, ("owner",), cp.owner, "role", "role")
         yield from _clause(manual, cp, ("clause",), cp.clause)
-        yield from _function(cp, ("check",), cp.check)
+        yield from _function(manual, cp, ("check",), cp.check, CHECK_ARGUMENTS, keywords=True)
         if not cp.requires and not cp.check:
             yield cp.source.issue(
                 ("requires",),
@@ -157,14 +186,15 @@ def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], acti
     yield from _clause(manual, cp, at + ("nonconformities", "clause"), scope.get("clause"))
     due = rule.get("due")
     if isinstance(due, str) and "#" in due:
-        plan_id, _, row_id = due.partition("#")
+        plan_id, _sep, row_id = due.partition("#")
         plan = manual.plans.get(plan_id)
         if plan is None:
-            yield cp.source.issue(at + ("due",), f"unknown plan '{plan_id}'")
-        elif row_id not in {row.id for row in plan.schedule}:
-            yield cp.source.issue(at + ("due",), f"plan '{plan_id}' has no schedule row '{row_id}'")
+            yield from _ref(manual, cp, at + ("due",), plan_id, "plan", "plan")
+        elif row_id not in (row_ids := [row.id for row in plan.schedule]):
+            hint = did_you_mean(row_id, row_ids)
+            yield cp.source.issue(at + ("due",), f"plan '{plan_id}' has no schedule row '{row_id}'" + hint)
     elif isinstance(due, str):
-        month, _, day = due.partition("-")
+        month, _sep, day = due.partition("-")
         if not (1 <= int(month) <= 12 and 1 <= int(day) <= _days_in(int(month))):
             yield cp.source.issue(at + ("due",), f"'{due}' is not a valid month-day")
     if etype is None:
@@ -203,7 +233,7 @@ def _kpis(manual: Manual) -> Iterator[Issue]:
         yield from _ref(manual, kpi, ("owner",), kpi.owner, "role", "role")
         yield from _ref(manual, kpi, ("source",), kpi.source_type, "evidence-type", "evidence type")
         yield from _clause(manual, kpi, ("clause",), kpi.clause)
-        yield from _function(kpi, ("compute",), kpi.compute)
+        yield from _function(manual, kpi, ("compute",), kpi.compute, KPI_ARGUMENTS, keywords=False)
 
 
 def _plans(manual: Manual) -> Iterator[Issue]:

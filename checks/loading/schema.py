@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import difflib
 import json
 from collections.abc import Callable
 from functools import cache
@@ -18,6 +17,7 @@ from jsonschema.exceptions import ValidationError
 
 from ..model import KINDS, FieldPath, Issue
 from .loader import RawDocument, to_json_compatible
+from .suggestions import did_you_mean
 
 _FORMATS = jsonschema.FormatChecker(["date"])
 
@@ -275,7 +275,7 @@ def validate_document(doc: RawDocument, schema: dict[str, Any] | DocumentValidat
     if schema is None:
         kind = data.get("kind")
         if kind not in KINDS:
-            hint = _suggest(str(kind), KINDS)
+            hint = did_you_mean(str(kind), KINDS)
             message = "missing field 'kind'" if kind is None else f"unknown kind '{kind}'{hint}"
             return [doc.source.issue(("kind",) if kind is not None else (), message)]
         validator = _validator(kind)
@@ -298,7 +298,7 @@ def _issues_for(doc: RawDocument, error: ValidationError) -> list[Issue]:
         schema = error.schema if isinstance(error.schema, dict) else {}
         allowed = list(schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
-        return [source.issue(path + (key,), f"unknown field '{key}'{_suggest(key, allowed)}") for key in extra]
+        return [source.issue(path + (key,), f"unknown field '{key}'{did_you_mean(key, allowed)}") for key in extra]
     if error.validator == "required" and isinstance(error.validator_value, list):
         missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
         return [source.issue(path + (key,), f"missing required field '{key}'") for key in missing]
@@ -369,8 +369,3 @@ def _json_type(value: Any) -> str:
     if isinstance(value, list):
         return "list"
     return "mapping"
-
-
-def _suggest(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -5,10 +5,16 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
+
+from ..i18n import _, ngettext
+from ..results import SEVERITY_ORDER
 
 AREA_TITLES = {
     "system": "System 体系",
@@ -32,44 +38,56 @@ def _failing(doc: dict[str, Any], result: dict[str, Any]) -> bool:
     return result["status"] in doc["fail_on"]
 
 
-def text_report(doc: dict[str, Any], width: int = 140, color: bool = False) -> str:
-    """A readable table per area; waived checkpoints are listed apart, never among passes."""
+NARROW = 80  # below this width, rows are printed one under the other instead of as a table
+
+
+def text_report(doc: dict[str, Any], width: int = 140, color: bool = False, show_all: bool = False) -> str:
+    """Failing checkpoints first, worst first; passing ones folded into a count unless
+    `show_all`; waived ones listed apart, never among passes."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False)
-    console.print(f"Quality manual checks as of {doc['as_of']}")
-    by_area: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for result in doc["checkpoints"]:
-        if result["status"] != "waived":
-            by_area[result["area"]].append(result)
-    for area in sorted(by_area, key=lambda a: list(AREA_TITLES).index(a) if a in AREA_TITLES else 99):
-        table = Table(title=AREA_TITLES.get(area, area), title_justify="left", expand=True)
-        table.add_column("checkpoint", no_wrap=True)
-        table.add_column("status", no_wrap=True)
-        table.add_column("owner", no_wrap=True)
-        table.add_column("reason", ratio=1)
-        for result in by_area[area]:
-            status = result["status"]
-            table.add_row(result["id"], f"[{STATUS_STYLE[status]}]{status}[/]", result["owner"], result["reason"])
-        console.print(table)
+    console.print(_("Quality manual checks as of {date}").format(date=doc["as_of"]))
+    results = sorted(doc["checkpoints"], key=_worst_first)
+    failing = [r for r in results if _failing(doc, r)]
+    attention = [r for r in results if not _failing(doc, r) and r["status"] not in ("pass", "waived")]
+    passing = [r for r in results if r["status"] == "pass"]
+    headers = (_("checkpoint"), _("status"), _("area"), _("owner"), _("reason"))
+    for title, listed in ((_("Failing"), failing), (_("Needs attention"), attention)):
+        _table(console, title, headers, _checkpoint_rows(listed))
     waived = [r for r in doc["checkpoints"] if r["status"] == "waived"]
     if waived:
-        table = Table(title="Waived (not counted as passes)", title_justify="left", expand=True)
-        for column in ("checkpoint", "covers", "waiver", "expires", "reason"):
-            table.add_column(column, ratio=1 if column == "reason" else None)
-        for result in waived:
-            w = result["waiver"]
-            table.add_row(result["id"], w["covers"], w["id"], w["expires"], w["reason"])
-        console.print(table)
+        rows = [
+            (r["id"], r["waiver"]["covers"], r["waiver"]["id"], r["waiver"]["expires"], r["waiver"]["reason"])
+            for r in waived
+        ]
+        _table(
+            console,
+            _("Waived (not counted as passes)"),
+            (_("checkpoint"), _("covers"), _("waiver"), _("expires"), _("reason")),
+            rows,
+        )
+    if show_all:
+        _table(console, _("Passing"), headers, _checkpoint_rows(passing))
+    elif passing:
+        folded = ngettext(
+            "{count} passing checkpoint is not listed (--all lists it)",
+            "{count} passing checkpoints are not listed (--all lists them)",
+            len(passing),
+        )
+        console.print(folded.format(count=len(passing)))
     if doc["documents"]:
-        table = Table(title="Document control 文件控制", title_justify="left", expand=True)
-        for column in ("document", "version", "status", "approved", "reason"):
-            table.add_column(column, ratio=1 if column == "reason" else None)
-        for d in doc["documents"]:
-            approved = f"{d['approved']} {d['approved_by']}" if d["approved"] else "-"
-            table.add_row(
-                d["id"], d["version"], f"[{STATUS_STYLE[d['status']]}]{d['status']}[/]", approved, d["reason"]
+        rows = [
+            (
+                d["id"],
+                d["version"],
+                _status(d["status"]),
+                f"{d['approved']} {d['approved_by']}" if d["approved"] else "-",
+                d["reason"],
             )
-        console.print(table)
+            for d in sorted(doc["documents"], key=_worst_first)
+        ]
+        headers = (_("document"), _("version"), _("status"), _("approved"), _("reason"))
+        _table(console, "Document control 文件控制", headers, rows)
     for result in doc["checkpoints"]:
         for warning in result["warnings"]:
             console.print(f"warning: {result['id']}: {warning}")
@@ -79,10 +97,53 @@ def text_report(doc: dict[str, Any], width: int = 140, color: bool = False) -> s
             console.print(f"suspect: {result['id']}: {shown} not confirmed against its current content{fails}")
     counts = doc["summary"]["by_status"]
     shown = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
-    failing = len(doc["summary"]["failing"]) + len(doc["summary"]["documents_failing"])
-    verdict = "OK" if doc["summary"]["ok"] else f"FAILED ({failing} failing)"
+    failing_count = len(doc["summary"]["failing"]) + len(doc["summary"]["documents_failing"])
+    verdict = "OK" if doc["summary"]["ok"] else f"FAILED ({failing_count} failing)"
     console.print(f"{doc['summary']['total']} checkpoints: {shown}. {verdict}")
     return buffer.getvalue()
+
+
+def _worst_first(result: dict[str, Any]) -> tuple[int, int, str]:
+    status, area = result["status"], result.get("area", "")
+    order = SEVERITY_ORDER.index(status) if status in SEVERITY_ORDER else len(SEVERITY_ORDER)
+    return (order, list(AREA_TITLES).index(area) if area in AREA_TITLES else 99, result["id"])
+
+
+def _checkpoint_rows(results: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(r["id"], _status(r["status"]), _area(r["area"]), r["owner"], r["reason"]) for r in results]
+
+
+def _status(status: str) -> Text:
+    return Text(status, style=STATUS_STYLE[status])
+
+
+def _area(area: str) -> str:
+    return AREA_TITLES.get(area, area)
+
+
+def _table(console: Console, title: str, headers: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
+    """A table whose last column (the reason) takes the room left; on a narrow terminal,
+    each row as a line of its short cells with the reason indented under it. Cells are
+    text as written (never read as rich markup)."""
+    if not rows:
+        return
+    if console.width < NARROW:
+        console.print(Text(title, style="bold"))
+        for row in rows:
+            console.print(Text(" ").join(_cell(c) for c in row[:-1]))
+            console.print(Padding(_cell(row[-1]), (0, 0, 0, 2)))
+        return
+    table = Table(title=title, title_justify="left", expand=True)
+    for header in headers[:-1]:
+        table.add_column(header, no_wrap=True)
+    table.add_column(headers[-1], ratio=1)
+    for row in rows:
+        table.add_row(*(_cell(c) for c in row))
+    console.print(table)
+
+
+def _cell(value: str | Text | None) -> Text:
+    return value if isinstance(value, Text) else Text("-" if value is None else str(value))
 
 
 def junit_report(doc: dict[str, Any]) -> str:
@@ -172,24 +233,39 @@ def github_report(doc: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def kpi_text_report(kpis: list[dict[str, Any]], as_of: str, width: int = 140) -> str:
+VERDICT_STYLE = {"met": "green", "missed": "bold red", "no-target": "", "no-data": "yellow", "error": "bold magenta"}
+
+
+def kpi_text_report(kpis: list[dict[str, Any]], as_of: str, width: int = 140, color: bool = False) -> str:
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, no_color=True, highlight=False)
+    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False)
     table = Table(title=f"KPIs as of {as_of}", title_justify="left", expand=True)
     for column in ("KPI", "period", "value", "target", "verdict", "numerator / denominator"):
         table.add_column(column)
     for kpi in kpis:
+        name = Text(f"{kpi['id']}\n{kpi['title']}")
         if kpi["error"]:
-            table.add_row(f"{kpi['id']}\n{kpi['title']}", "-", "-", kpi["target"] or "-", "error", kpi["error"])
+            table.add_row(name, "-", "-", kpi["target"] or "-", _verdict("error"), Text(kpi["error"]))
             continue
         for index, value in enumerate(kpi["values"]):
-            name = f"{kpi['id']}\n{kpi['title']}" if index == 0 else ""
             shown = "-" if value["value"] is None else f"{value['value']:.2f} {kpi['unit']}".strip()
             ratio = "-" if value["numerator"] is None else f"{value['numerator']:g} / {value['denominator']:g}"
             label = value["period"] + (" (so far)" if value["partial"] else "")
-            table.add_row(name, label, shown, kpi["target"] or "monitored", value["verdict"], ratio)
+            row = (
+                name if index == 0 else "",
+                label,
+                shown,
+                kpi["target"] or "monitored",
+                _verdict(value["verdict"]),
+                ratio,
+            )
+            table.add_row(*row)
     console.print(table)
     return buffer.getvalue()
+
+
+def _verdict(verdict: str) -> Text:
+    return Text(verdict, style=VERDICT_STYLE.get(verdict, ""))
 
 
 def kpi_csv_report(kpis: list[dict[str, Any]]) -> str:

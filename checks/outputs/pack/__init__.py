@@ -29,6 +29,7 @@ from ...evaluating.evaluate import evaluate
 from ...evaluating.periods import Period, period_from_label
 from ...i18n import _
 from ...model import Manual
+from ...progress import NO_PROGRESS, Progress
 from ...results import document_json, to_document
 from ..export import ExportError, document_bytes, effective_documents, file_name
 from ..pdf import PdfUnavailable
@@ -62,6 +63,7 @@ def build_pack(
     *,
     as_of: dt.date | None = None,
     generator: str = "quality-manual",
+    progress: Progress = NO_PROGRESS,
 ) -> PackSummary:
     """Evaluate the manual as of `as_of` (default: the period's last day) and write the pack.
 
@@ -75,8 +77,9 @@ def build_pack(
     output = Path(output).absolute()
     _check_output(manual, output)
 
-    results = evaluate(manual, as_of)
+    results = evaluate(manual, as_of, progress=progress)
     doc = to_document(results, generator)
+    progress.start(_("Writing the audit pack"))
     selection = select(manual, doc, window, as_of)
     ctx = Context.make(
         manual,
