@@ -10,6 +10,8 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
+from .fsio import new_folder_mode
+
 # Package data cannot hold dotfiles reliably, so they are stored without the dot.
 _RENAMES = {"gitignore": ".gitignore", "gitkeep": ".gitkeep"}
 
@@ -30,6 +32,7 @@ def init_manual(target: Path, *, date: dt.date, language: str = "zh", site_name:
     values = {"{date}": date.isoformat(), "{language}": language, "{site_name}": site_name}
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.init-"))
     try:
+        staging.chmod(new_folder_mode())  # mkdtemp makes it 0700
         written = _copy(resources.files("checks").joinpath("templates", "init"), staging, values)
         if target.exists():
             target.rmdir()  # empty, checked above; rename needs the name free
