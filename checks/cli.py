@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
 from .authoring.fsio import replace
 from .evaluating.evaluate import GitInfo, evaluate
+from .i18n import _
 from .loading.data import DataCache
+from .loading.loader import part_of_manual, relpath
 from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
 from .memory import collector_paused
@@ -199,17 +203,26 @@ class InvalidManual(Exception):
     """The manual has errors; they were printed already."""
 
 
-def _emit(text: str | bytes, output: Path | None) -> None:
-    """Print a report, or write it to `output`; bytes are UTF-8 already (JSON)."""
+def _emit(text: str | bytes, output: Path | None, root: Path) -> None:
+    """Print a report, or write it to `output`; bytes are UTF-8 already (JSON). A file of
+    the manual is never written over: a report is not a source."""
     if output is None:
         _print(text)
-    elif output.is_dir():
+        return
+    _refuse_manual_file(output, root)
+    if output.is_dir():
         raise UsageError(f"{output} is a folder; give a file name")
     elif output.exists() and not output.is_file():  # /dev/null, a pipe: write, never replace
         with output.open("wb") as handle:
             handle.write(text.encode("utf-8") if isinstance(text, str) else text)
     else:
         replace(output.resolve(), text)
+
+
+def _refuse_manual_file(output: Path | None, root: Path) -> None:
+    if output is not None and part_of_manual(output, root):
+        shown = relpath(Path(os.path.realpath(output)), Path(os.path.realpath(root)))
+        raise UsageError(_("{path} is part of the manual; write the report elsewhere").format(path=shown))
 
 
 def _print(text: str | bytes) -> None:
@@ -225,6 +238,7 @@ def _print(text: str | bytes) -> None:
 @collector_paused(settle=True)
 def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
+    _refuse_manual_file(args.output, root)
     git = GitInfo.read_in_background(root)  # the commits of the evidence, read while the manual loads
     data = DataCache()  # and the data files too
     manual = _valid_manual(args, root, data).manual
@@ -252,14 +266,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             text = report.github_report(doc)
         else:
             text = report.text_report(doc)
-    _emit(text, args.output)
+    _emit(text, args.output, root)
     return EXIT_OK if results.ok else EXIT_FINDINGS
 
 
 @collector_paused(settle=True)
 def cmd_kpi(args: argparse.Namespace) -> int:
+    root = _root(args)
+    _refuse_manual_file(args.output, root)
     data = DataCache()
-    manual = _valid_manual(args, data=data).manual
+    manual = _valid_manual(args, root, data).manual
     as_of = args.as_of or dt.date.today()
     results = evaluate(manual, as_of, git=GitInfo(), data=data)  # KPIs do not show commits
     from .outputs.report import kpi_csv_report, kpi_text_report
@@ -271,11 +287,30 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         text = kpi_csv_report(results.kpis)
     else:
         text = kpi_text_report(results.kpis, as_of.isoformat())
-    _emit(text, args.output)
+    _emit(text, args.output, root)
     broken = any(k["error"] for k in results.kpis)
     return EXIT_FINDINGS if broken else EXIT_OK
 
 
+def _writes_manual(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A command that changes the manual holds its lock from before it reads the manual
+    until it has written (see checks.authoring.lock): two at once never decide from the
+    same old text."""
+
+    @functools.wraps(command)
+    def locked(args: argparse.Namespace) -> int:
+        from .authoring.lock import ManualBusy, manual_lock
+
+        try:
+            with manual_lock(_root(args)):
+                return command(args)
+        except ManualBusy as exc:
+            raise UsageError(str(exc)) from None
+
+    return locked
+
+
+@_writes_manual
 def cmd_new(args: argparse.Namespace) -> int:
     from .authoring.newrecord import NewRecordError, new_record
 
@@ -300,6 +335,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_writes_manual
 def cmd_revise(args: argparse.Namespace) -> int:
     from .authoring.docedit import EditError
     from .authoring.revise import revise
@@ -315,6 +351,7 @@ def cmd_revise(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_writes_manual
 def cmd_approve(args: argparse.Namespace) -> int:
     from .authoring.docedit import EditError
     from .authoring.revise import approve
@@ -329,6 +366,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_writes_manual
 def cmd_confirm(args: argparse.Namespace) -> int:
     from .authoring.docedit import EditError
     from .authoring.revise import confirm
@@ -359,6 +397,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from .loading.gitlog import GitError
 
     root = _root(args)
+    _refuse_manual_file(args.output, root)
     try:
         changes = document_changes(root, args.base)
     except GitError as exc:
@@ -366,7 +405,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     summary = markdown_summary(changes, args.base)
     sys.stdout.write(summary)
     if args.output:
-        _emit(summary, args.output)
+        _emit(summary, args.output, root)
     return EXIT_FINDINGS if any(c.problems for c in changes) else EXIT_OK
 
 

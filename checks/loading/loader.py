@@ -115,6 +115,19 @@ def _walk_sources(folder: Path) -> Iterator[Path]:
             yield folder / entry.name
 
 
+MANUAL_FOLDERS = ("policy", "evidence")
+SITE_CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
+
+
+def part_of_manual(path: Path, root: Path) -> bool:
+    """Whether writing `path` would change what the manual is: a file under policy/ or
+    evidence/ (sources, attachments, data, or a new file the loader would read) or the
+    site's configuration. Links are followed, so a link to a source counts as one."""
+    where, root = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+    folders = [Path(os.path.realpath(root / name)) for name in MANUAL_FOLDERS]
+    return any(where == f or where.is_relative_to(f) for f in folders) or where in [root / n for n in SITE_CONFIGS]
+
+
 def relpath(path: Path, root: Path) -> str:
     # The common case, a path whose text starts with the root's, costs far less than relative_to.
     text, root_text = str(path), str(root)
