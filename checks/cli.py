@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("validate", help="check schemas, ids, references, clauses and attachment digests")
+    validate = sub.add_parser("validate", help="check schemas, ids, references, clauses and attachment digests")
+    validate.add_argument("--strict", action="store_true", help="warnings are problems too (exit 2)")
 
     check = sub.add_parser("check", help="the status of every checkpoint as of a date")
     _as_of(check)
@@ -83,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--trend", type=int, default=0, metavar="MONTHS", help="add counts at each of the last N month ends"
     )
-    check.add_argument("--strict", action="store_true", help="suspect evidence (not re-confirmed) fails too")
+    check.add_argument(
+        "--strict", action="store_true", help="suspect evidence (not re-confirmed) fails too, and warnings are problems"
+    )
     check.add_argument(
         "--check-timeout", type=float, default=30.0, metavar="SECONDS", help="limit for each custom check"
     )
@@ -176,8 +179,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     loaded = load_manual(_root(args))
     for issue in loaded.issues:
         print(issue)
-    if not loaded.valid:
-        count = len(loaded.errors)
+    problems = loaded.issues if args.strict else loaded.errors
+    if problems:
+        count = len(problems)
         print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
         return EXIT_INVALID
     m = loaded.manual
@@ -194,7 +198,7 @@ def _valid_manual(args: argparse.Namespace, root: Path | None = None, data: Data
     loaded = load_manual(root or _root(args), data=data)
     for issue in loaded.issues:
         print(issue, file=sys.stderr)
-    if not loaded.valid:
+    if not loaded.valid or (getattr(args, "strict", False) and loaded.issues):  # --strict: warnings too
         raise InvalidManual()
     return loaded
 

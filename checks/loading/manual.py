@@ -11,7 +11,8 @@ from ..memory import collector_paused
 from ..model import DataColumn, Issue, Manual
 from .build import build, data_columns, resolve_relative
 from .data import DataCache
-from .loader import RawDocument, iter_source_files, load_file, relpath
+from .loader import RawDocument, SourceWalk, iter_source_files, load_file, relpath
+from .lookalikes import unloaded_lookalikes
 from .references import check_manual, sha256_of
 from .schema import DocumentValidator, check_type_fields, evidence_validator, open_evidence_validator, validate_document
 
@@ -50,7 +51,8 @@ def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | N
     documents: list[RawDocument] = []
     seen: set[Path] = set()  # for the cache to forget the files that are gone
     early = _EarlyReads(data, root) if data is not None else None
-    for path in iter_source_files(root):
+    walk = SourceWalk()
+    for path in iter_source_files(root, walk):
         if cache is not None:
             seen.add(path)
             result = cache.load(path, root)
@@ -78,6 +80,8 @@ def load_manual(root: Path, cache: BuildCache | None = None, data: DataCache | N
         elif isinstance(doc.data.get("id"), str):
             manual.broken.add(doc.data["id"])
     issues.extend(check_manual(manual, digest=cache.digest if cache is not None else sha256_of))
+    issues.extend(walk.issues)
+    issues.extend(unloaded_lookalikes(walk.skipped, manual))
     if cache is not None:
         cache.forget_missing(seen)
     return LoadedManual(manual, sorted(set(issues), key=lambda i: (i.path, i.line or 0, i.field, i.message)))
