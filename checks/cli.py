@@ -397,20 +397,25 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .authoring.changes import document_changes, markdown_summary
+    from .authoring.changes import document_changes, markdown_summary, removed_objects
     from .loading.gitlog import GitError
+    from .model import KINDS
 
     root = _root(args)
     _refuse_manual_file(args.output, root)
+    manual = load_manual(root).manual  # what the working tree holds, valid or not
+    current = {i for kind in KINDS for i in manual.collection(kind)} | manual.broken
     try:
         changes = document_changes(root, args.base)
+        removals = removed_objects(root, args.base, current, manual.policies)
     except GitError as exc:
         raise UsageError(str(exc)) from None
-    summary = markdown_summary(changes, args.base)
+    summary = markdown_summary(changes, args.base, removals)
     sys.stdout.write(summary)
     if args.output:
         _emit(summary, args.output, root)
-    return EXIT_FINDINGS if any(c.problems for c in changes) else EXIT_OK
+    unrecorded = any(r.recorded is None for r in removals)
+    return EXIT_FINDINGS if any(c.problems for c in changes) or unrecorded else EXIT_OK
 
 
 @collector_paused(settle=True)
