@@ -247,12 +247,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     data = DataCache()  # and the data files too
     manual = _valid_manual(args, root, data).manual
     as_of = args.as_of or dt.date.today()
+    commits = git.result()
+    if commits.warning:
+        print(f"warning: {commits.warning}", file=sys.stderr)
     results = evaluate(
         manual,
         as_of,
         fail_on=args.fail_on,
         strict=args.strict,
-        git=git.result(),
+        git=commits,
         trend_months=args.trend,
         check_timeout=args.check_timeout,
         data=data,

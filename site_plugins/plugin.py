@@ -23,7 +23,7 @@ import checks
 from checks import LoadedManual, load_manual
 from checks.authoring.changes import VersionChange, git_history, version_history
 from checks.cache import BuildCache
-from checks.evaluating.evaluate import evaluate
+from checks.evaluating.evaluate import GitInfo, evaluate
 from checks.loading.data import DataCache
 from checks.loading.loader import relpath
 from checks.model import KINDS, Policy
@@ -113,7 +113,12 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             return files
         manual = self.loaded.manual
         data = self.data
-        results = evaluate(manual, self._as_of(), trend_months=self.config.trend_months, data=data, cache=self.cache)
+        git = GitInfo.read(manual.root, self.cache)
+        if git.warning:  # not a warning: a CI checkout is shallow by default, and the site is right without commits
+            log.info(git.warning)
+        results = evaluate(
+            manual, self._as_of(), trend_months=self.config.trend_months, data=data, cache=self.cache, git=git
+        )
         document = to_document(results, f"quality-manual {checks.__version__}", kept=self.entries)
         site = self.site = Site.build(
             manual,
