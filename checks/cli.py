@@ -133,6 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--output", type=Path, help="a new folder, or FILE.zip")
     pack.add_argument("--as-of", type=_date, default=None, help="evaluation date (default: the period's end)")
     pack.add_argument("--verify", type=Path, metavar="PACK", help="check a pack's files against its manifest")
+    pack.add_argument(
+        "--trusted-html", action="store_true", help="keep raw HTML of policy bodies as written (a trusted repository)"
+    )
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a kind, for editors")
     schema.add_argument("kind", choices=schema_names())
@@ -440,7 +443,12 @@ def cmd_pack(args: argparse.Namespace) -> int:
     manual = _valid_manual(args).manual
     try:
         summary = build_pack(
-            manual, args.period, args.output, as_of=args.as_of, generator=f"quality-manual {__version__}"
+            manual,
+            args.period,
+            args.output,
+            as_of=args.as_of,
+            generator=f"quality-manual {__version__}",
+            trusted_html=args.trusted_html,
         )
     except PackError as exc:
         raise UsageError(str(exc)) from None

@@ -55,3 +55,6 @@ class QmsConfig(Config):
     due_days = opt.Type(int, default=60)
     # Rows of each data file shown on its evidence page (0: none).
     data_preview_rows = opt.Type(int, default=10)
+    # Raw HTML in the bodies of policies, records and pages is sanitized (scripts, event
+    # handlers, javascript: URLs and iframes removed); false only for a trusted repository.
+    sanitize_html = opt.Type(bool, default=True)

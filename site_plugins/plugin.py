@@ -27,6 +27,7 @@ from checks.evaluating.evaluate import GitInfo, evaluate
 from checks.loading.data import DataCache
 from checks.loading.loader import relpath
 from checks.model import KINDS, Policy
+from checks.outputs.html import sanitize
 from checks.results import document_json, to_document
 
 from . import dashboard, evidence, history, pages
@@ -292,11 +293,14 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         uri = page.file.src_uri
         policy_id = self.policy_uris.get(uri)
-        if page.title and (uri in self.generated or policy_id is not None):
+        written = self.config.sanitize_html and uri in self.sources  # by hand: policies, records, pages
+        if page.title and (uri in self.generated or policy_id is not None or written):
             # Themes print the title unescaped (<title>, navigation); it comes from the manual.
             page.title = escape(page.title)  # type: ignore[misc]
             if "title" in page.meta:
                 page.meta["title"] = page.title
+        if written:
+            html = sanitize(html)
         site = self.site
         if site is None or policy_id is None or "policies" not in site.generate:
             return html

@@ -47,6 +47,7 @@ from ..evaluating.periods import Period, period_from_label
 from ..loading.references import sha256_of
 from ..model import Evidence, Manual, Nonconformity, Policy
 from ..results import document_json, to_document
+from .html import sanitize
 
 PACK_FORMAT = "quality-manual-pack/1"
 MANIFEST = "manifest.json"
@@ -107,6 +108,7 @@ def build_pack(
     *,
     as_of: dt.date | None = None,
     generator: str = "quality-manual",
+    trusted_html: bool = False,
 ) -> PackSummary:
     """Evaluate the manual as of `as_of` (default: the period's last day) and write the pack.
 
@@ -123,7 +125,7 @@ def build_pack(
     results = evaluate(manual, as_of)
     doc = to_document(results, generator)
     selection = _select(manual, doc, window, as_of)
-    page = render_manual(manual, doc, period, window, as_of, selection, generator)
+    page = render_manual(manual, doc, period, window, as_of, selection, generator, trusted_html)
 
     entries: dict[str, Path | bytes] = {
         MANUAL_HTML: page.encode("utf-8"),
@@ -462,6 +464,7 @@ class _Context:
     selection: _Selection
     anchors: dict[str, str] = field(default_factory=dict)  # object id -> element id in the page
     files: dict[str, str] = field(default_factory=dict)  # source rel path -> element id
+    trusted_html: bool = False  # raw HTML in bodies is kept as written
 
     @classmethod
     def make(cls, manual: Manual, doc: dict[str, Any], selection: _Selection) -> _Context:
@@ -507,9 +510,12 @@ def render_manual(
     as_of: dt.date,
     selection: _Selection,
     generator: str,
+    trusted_html: bool = False,
 ) -> str:
-    """The whole manual as one self-contained printable HTML page."""
+    """The whole manual as one self-contained printable HTML page (raw HTML of policy bodies
+    sanitized unless `trusted_html`)."""
     ctx = _Context.make(manual, doc, selection)
+    ctx.trusted_html = trusted_html
     name = _manual_name(manual)
     policies = sorted(manual.policies.values(), key=lambda p: p.id)
     parts = [
@@ -668,7 +674,7 @@ _CLAUSE_TEXT = re.compile(r"^(\d+(?:\.\d+)*)\.?(?:\s|$)")
 
 
 def render_policy_body(ctx: _Context, policy: Policy) -> str:
-    """The policy's Markdown as HTML: raw HTML stays text, links stay inside the pack."""
+    """The policy's Markdown as HTML: raw HTML sanitized, links and images kept inside the pack."""
     lines, in_code = [], False
     for line in (policy.source.body or "").split("\n"):
         if _FENCE.match(line):
@@ -680,7 +686,8 @@ def render_policy_body(ctx: _Context, policy: Policy) -> str:
         extensions=["tables", "fenced_code", "attr_list", "admonition", _PackExtension(ctx, policy)],
         output_format="html",
     )
-    return str(converter.convert("\n".join(lines)))
+    html = str(converter.convert("\n".join(lines)))
+    return html if ctx.trusted_html else sanitize(html, offline=True)
 
 
 def _reference(ctx: _Context, match: re.Match[str]) -> str:
@@ -698,8 +705,6 @@ class _PackExtension(Extension):
         super().__init__()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")  # raw HTML is shown as text, never run
-        md.inlinePatterns.deregister("html")
         # After attr_list (8): nothing may add an attribute once this has checked them.
         md.treeprocessors.register(_PackLinks(md, self.ctx, self.policy), "qms_pack_links", 7)
 
