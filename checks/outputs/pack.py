@@ -44,6 +44,7 @@ from markdown.treeprocessors import Treeprocessor
 from ..evaluating.doccontrol import last_review, next_review
 from ..evaluating.evaluate import evaluate
 from ..evaluating.periods import Period, period_from_label
+from ..loading.data import DataCache
 from ..loading.references import sha256_of
 from ..model import Evidence, Manual, Nonconformity, Policy
 from ..results import document_json, to_document
@@ -109,6 +110,7 @@ def build_pack(
     as_of: dt.date | None = None,
     generator: str = "quality-manual",
     trusted_html: bool = False,
+    data: DataCache | None = None,
 ) -> PackSummary:
     """Evaluate the manual as of `as_of` (default: the period's last day) and write the pack.
 
@@ -122,7 +124,7 @@ def build_pack(
     output = Path(output).absolute()
     _check_output(manual, output)
 
-    results = evaluate(manual, as_of)
+    results = evaluate(manual, as_of, data=data)
     doc = to_document(results, generator)
     selection = _select(manual, doc, window, as_of)
     page = render_manual(manual, doc, period, window, as_of, selection, generator, trusted_html)
