@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import functools
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -18,8 +19,9 @@ from pathlib import Path
 from . import __version__
 from .authoring.fsio import replace
 from .evaluating.evaluate import GitInfo, evaluate
+from .evaluating.periods import MAX_TREND_MONTHS, check_as_of
 from .i18n import _
-from .loading.data import DataCache
+from .loading.data import DataCache, DataLimits
 from .loading.loader import part_of_manual, relpath
 from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
@@ -39,9 +41,30 @@ class UsageError(Exception):
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
+    problem = check_as_of(day)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return day
+
+
+def _months(text: str) -> int:
+    if not text.isdigit() or int(text) > MAX_TREND_MONTHS:
+        message = _("'{text}' is not a number of months from 0 to {most}")
+        raise argparse.ArgumentTypeError(message.format(text=text, most=MAX_TREND_MONTHS))
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= 86_400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(_("'{text}' is not a number of seconds from 0 to 86400").format(text=text))
+    return value
 
 
 def _statuses(text: str) -> tuple[str, ...]:
@@ -52,6 +75,25 @@ def _statuses(text: str) -> tuple[str, ...]:
     return chosen
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("'{text}' is not a whole number of at least 1").format(text=text))
+    return value
+
+
+def _limits(args: argparse.Namespace) -> DataLimits:
+    return DataLimits(args.max_workbook_mb, args.max_workbook_rows, args.max_csv_mb)
+
+
+def _warn_header_only(data: DataCache) -> None:
+    for rel in sorted(set(data.header_only.values())):
+        print(_("warning: {file}: the file has a header but no rows").format(file=rel), file=sys.stderr)
+
+
 def _as_of(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=_date, default=None, help="evaluation date, YYYY-MM-DD (default: today)")
 
@@ -60,6 +102,28 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qms", description="Quality manual as code: validate, check, publish.")
     parser.add_argument(
         "--root", type=Path, default=None, help="the manual's folder (default: found from the current folder)"
+    )
+    limits = DataLimits()
+    parser.add_argument(
+        "--max-workbook-mb",
+        type=_count,
+        default=limits.max_workbook_mb,
+        metavar="MB",
+        help=f"refuse a workbook larger than this uncompressed (default: {limits.max_workbook_mb})",
+    )
+    parser.add_argument(
+        "--max-workbook-rows",
+        type=_count,
+        default=limits.max_workbook_rows,
+        metavar="ROWS",
+        help=f"refuse a workbook's sheet with more rows (default: {limits.max_workbook_rows})",
+    )
+    parser.add_argument(
+        "--max-csv-mb",
+        type=_count,
+        default=limits.max_csv_mb,
+        metavar="MB",
+        help=f"refuse a larger CSV file (default: {limits.max_csv_mb})",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -82,13 +146,13 @@ def _parser() -> argparse.ArgumentParser:
         help=f"comma-separated statuses that fail (default: {','.join(DEFAULT_FAIL_ON)})",
     )
     check.add_argument(
-        "--trend", type=int, default=0, metavar="MONTHS", help="add counts at each of the last N month ends"
+        "--trend", type=_months, default=0, metavar="MONTHS", help="add counts at each of the last N month ends"
     )
     check.add_argument(
         "--strict", action="store_true", help="suspect evidence (not re-confirmed) fails too, and warnings are problems"
     )
     check.add_argument(
-        "--check-timeout", type=float, default=30.0, metavar="SECONDS", help="limit for each custom check"
+        "--check-timeout", type=_seconds, default=30.0, metavar="SECONDS", help="limit for each custom check"
     )
 
     kpi = sub.add_parser("kpi", help="KPI values per period, with targets and verdicts")
@@ -152,6 +216,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _escape_what_the_console_cannot_show()
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -168,6 +233,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"qms {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_INVALID
+
+
+def _escape_what_the_console_cannot_show() -> None:
+    """A console that cannot encode Chinese (PYTHONIOENCODING=ascii, a cp1252 Windows console)
+    still gets every line, with what it cannot show written as \\u escapes, and the right exit
+    code, instead of a traceback at the first Chinese character."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            reconfigure(errors="backslashreplace")
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -247,7 +322,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
     _refuse_manual_file(args.output, root)
     git = GitInfo.read_in_background(root)  # the commits of the evidence, read while the manual loads
-    data = DataCache()  # and the data files too
+    data = DataCache(limits=_limits(args))  # and the data files too
     manual = _valid_manual(args, root, data).manual
     as_of = args.as_of or dt.date.today()
     commits = git.result()
@@ -263,6 +338,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         check_timeout=args.check_timeout,
         data=data,
     )
+    _warn_header_only(data)
     doc = to_document(results, f"quality-manual {__version__}")
     text: str | bytes
     if args.format == "json":
@@ -284,10 +360,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_kpi(args: argparse.Namespace) -> int:
     root = _root(args)
     _refuse_manual_file(args.output, root)
-    data = DataCache()
+    data = DataCache(limits=_limits(args))
     manual = _valid_manual(args, root, data).manual
     as_of = args.as_of or dt.date.today()
     results = evaluate(manual, as_of, git=GitInfo(), data=data)  # KPIs do not show commits
+    _warn_header_only(data)
     from .outputs.report import kpi_csv_report, kpi_text_report
 
     text: str | bytes
@@ -449,6 +526,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             generator=f"quality-manual {__version__}",
             trusted_html=args.trusted_html,
+            data=DataCache(limits=_limits(args)),
         )
     except PackError as exc:
         raise UsageError(str(exc)) from None

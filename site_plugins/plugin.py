@@ -24,7 +24,8 @@ from checks import LoadedManual, load_manual
 from checks.authoring.changes import VersionChange, git_history, version_history
 from checks.cache import BuildCache
 from checks.evaluating.evaluate import GitInfo, evaluate
-from checks.loading.data import DataCache
+from checks.evaluating.periods import check_as_of
+from checks.loading.data import DataCache, DataLimits
 from checks.loading.loader import relpath
 from checks.model import KINDS, Policy
 from checks.outputs.html import sanitize
@@ -90,6 +91,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         for issue in self.loaded.issues:
             log.warning(str(issue))
         self.labels = Labels(self.config.language or config.theme.get("language"))
+        limits = DataLimits(self.config.max_workbook_mb, self.config.max_workbook_rows, self.config.max_csv_mb)
+        if limits != self.data.limits:  # what was read under other limits is read again
+            self.data = DataCache(limits=limits)
         if "attr_list" not in config.markdown_extensions:  # clause headings get explicit ids
             config.markdown_extensions.append("attr_list")
         config.extra_css.append(CSS)
@@ -103,9 +107,13 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
     def _as_of(self) -> dt.date:
         text = self.config.as_of or os.environ.get("QMS_AS_OF")
         try:
-            return dt.date.fromisoformat(text) if text else dt.date.today()
+            day = dt.date.fromisoformat(text) if text else dt.date.today()
         except ValueError:
             raise PluginError(f"qms: QMS_AS_OF={text!r} is not a date (use YYYY-MM-DD)") from None  # as_of is checked
+        problem = check_as_of(day)
+        if problem:
+            raise PluginError(f"qms: QMS_AS_OF: {problem}")
+        return day
 
     # --- files: generated pages, copied evidence files, assets -------------------------------
 
@@ -120,6 +128,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         results = evaluate(
             manual, self._as_of(), trend_months=self.config.trend_months, data=data, cache=self.cache, git=git
         )
+        current = {path for record in manual.evidence.values() for path in record.data_files}
+        for path, rel in sorted(data.header_only.items()):
+            if path in current:
+                log.warning(f"qms: {rel}: the file has a header but no rows")
         document = to_document(results, f"quality-manual {checks.__version__}", kept=self.entries)
         site = self.site = Site.build(
             manual,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..evaluating.doccontrol import check_documents
+from ..evaluating.periods import duration_problem
 from ..model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
 from .clauses import parse_clauses
 from .schema import check_type_fields
@@ -101,6 +102,8 @@ def _function(obj: ManualObject, field: FieldPath, spec: str | None) -> Iterator
 def _policies(manual: Manual) -> Iterator[Issue]:
     for policy in manual.policies.values():
         yield from _ref(manual, policy, ("owner",), policy.owner, "role", "role")
+        if policy.review is not None:
+            yield from _duration(policy, ("review", "cycle"), policy.review.cycle, positive=True)
         _, duplicates = parse_clauses(policy.source.body or "", policy.source.body_line)
         for line, number in duplicates:
             yield Issue(policy.source.rel, line, "body", f"section number {number} is used by two headings")
@@ -152,6 +155,11 @@ def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], acti
             manual, cp, at + ("nonconformities", "evidence"), scope["evidence"], "evidence-type", "evidence type"
         )
     yield from _clause(manual, cp, at + ("nonconformities", "clause"), scope.get("clause"))
+    yield from _duration(cp, at + ("every",), rule.get("every"), positive=True)
+    yield from _duration(cp, at + ("warn",), rule.get("warn"), positive=False)
+    yield from _duration(
+        cp, at + ("rows", "within", "max"), ((rule.get("rows") or {}).get("within") or {}).get("max"), positive=False
+    )
     due = rule.get("due")
     if isinstance(due, str) and "#" in due:
         plan_id, _, row_id = due.partition("#")
@@ -189,6 +197,12 @@ def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], acti
         for name in named:
             if columns and name not in columns:
                 yield cp.source.issue(at + ("rows",), f"evidence type '{etype.id}' has no data column '{name}'")
+
+
+def _duration(obj: ManualObject, field: FieldPath, text: Any, *, positive: bool) -> Iterator[Issue]:
+    problem = duration_problem(text, positive=positive) if isinstance(text, str) else None
+    if problem:
+        yield obj.source.issue(field, problem)
 
 
 def _days_in(month: int) -> int:
