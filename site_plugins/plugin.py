@@ -129,8 +129,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             manual, self._as_of(), trend_months=self.config.trend_months, data=data, cache=self.cache, git=git
         )
         current = {path for record in manual.evidence.values() for path in record.data_files}
-        for path, rel in sorted(data.header_only.items()):
-            if path in current:
+        for data_file, rel in sorted(data.header_only.items()):
+            if data_file in current:
                 log.warning(f"qms: {rel}: the file has a header but no rows")
         document = to_document(results, f"quality-manual {checks.__version__}", kept=self.entries)
         site = self.site = Site.build(
@@ -312,7 +312,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             if "title" in page.meta:
                 page.meta["title"] = page.title
         if written:
-            html = sanitize(html)
+            html = self.memo.get(f"sanitized:{uri}", (html,), functools.partial(sanitize, html), page=False)
         site = self.site
         if site is None or policy_id is None or "policies" not in site.generate:
             return html

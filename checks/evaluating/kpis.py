@@ -137,8 +137,8 @@ def _header_only(kpi: Kpi, ctx: Context) -> list[tuple[Period, str]]:
     with the sentence that says so (the files were read for the KPI's frame already)."""
     found = []
     for record in ctx.records_of(kpi.source_type):
-        for rel, frame in ctx.tables(record) if ctx.manual.evidence_types[record.type].data_columns else ():
-            if frame.empty:
+        for rel, frame in ctx.tables(record):
+            if frame.empty and record.date is not None:  # records without a date do not exist as of any day
                 window = period_from_label(record.period) if record.period else calendar_period(record.date, 1)
                 found.append((window, _("{file} has a header but no rows").format(file=rel)))
     return found
