@@ -285,14 +285,12 @@ class InvalidManual(Exception):
     """The manual has errors; they were printed already."""
 
 
-def _emit(text: str | bytes, output: Path | None, root: Path) -> None:
-    """Print a report, or write it to `output`; bytes are UTF-8 already (JSON). A file of
-    the manual is never written over: a report is not a source."""
+def _emit(text: str | bytes, output: Path | None) -> None:
+    """Print a report, or write it to `output` (checked by `_refuse_manual_file` before the
+    command's work); bytes are UTF-8 already (JSON)."""
     if output is None:
         _print(text)
-        return
-    _refuse_manual_file(output, root)
-    if output.is_dir():
+    elif output.is_dir():
         raise UsageError(f"{output} is a folder; give a file name")
     elif output.exists() and not output.is_file():  # /dev/null, a pipe: write, never replace
         with output.open("wb") as handle:
@@ -302,6 +300,7 @@ def _emit(text: str | bytes, output: Path | None, root: Path) -> None:
 
 
 def _refuse_manual_file(output: Path | None, root: Path) -> None:
+    """A report never lands on a file of the manual: it would replace a source."""
     if output is not None and part_of_manual(output, root):
         shown = relpath(Path(os.path.realpath(output)), Path(os.path.realpath(root)))
         raise UsageError(_("{path} is part of the manual; write the report elsewhere").format(path=shown))
@@ -352,7 +351,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             text = report.github_report(doc)
         else:
             text = report.text_report(doc)
-    _emit(text, args.output, root)
+    _emit(text, args.output)
     return EXIT_OK if results.ok else EXIT_FINDINGS
 
 
@@ -374,7 +373,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         text = kpi_csv_report(results.kpis)
     else:
         text = kpi_text_report(results.kpis, as_of.isoformat())
-    _emit(text, args.output, root)
+    _emit(text, args.output)
     broken = any(k["error"] for k in results.kpis)
     return EXIT_FINDINGS if broken else EXIT_OK
 
@@ -496,7 +495,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     summary = markdown_summary(changes, args.base, removals)
     sys.stdout.write(summary)
     if args.output:
-        _emit(summary, args.output, root)
+        _emit(summary, args.output)
     unrecorded = any(r.recorded is None for r in removals)
     return EXIT_FINDINGS if any(c.problems for c in changes) or unrecorded else EXIT_OK
 

@@ -117,17 +117,29 @@ def test_integers_beyond_64_bits_are_refused(tmp_path: Path, suffix: str) -> Non
 
 
 def test_data_on_a_second_sheet_is_read_or_refused_never_dropped(tmp_path: Path) -> None:
-    header = ["ticket_id", "minutes"]
+    header, columns = ["ticket_id", "minutes"], (COLUMNS[0], COLUMNS[2])
     # the first sheet empty, the data on the second: today's reader took the empty one
     only = workbook(tmp_path / "only.xlsx", {"Sheet1": [], "工单": [header, ["T1", 5], ["T2", 7]]})
-    assert list(read_table(only, (COLUMNS[0], COLUMNS[2]), "only.xlsx")["ticket_id"]) == ["T1", "T2"]
+    assert list(read_table(only, columns, "only.xlsx", type_id="tickets")["ticket_id"]) == ["T1", "T2"]
     several = workbook(tmp_path / "several.xlsx", {"说明": [["导出说明"]], "工单": [header, ["T1", 5]]})
-    message = refused(several, (COLUMNS[0], COLUMNS[2]))
-    assert message == (
-        "several.xlsx: -: data on several sheets (说明, 工单): keep the data on one, or name its sheet 'data'"
+    with pytest.raises(DataError) as raised:
+        read_table(several, columns, "several.xlsx", type_id="tickets")
+    assert str(raised.value) == (
+        "several.xlsx: -: data on several sheets (说明, 工单): keep the data on one, or name its sheet 'tickets'"
     )
-    named = workbook(tmp_path / "named.xlsx", {"说明": [["导出说明"]], "data": [header, ["T1", 5]]})
-    assert list(read_table(named, (COLUMNS[0], COLUMNS[2]), "named.xlsx")["ticket_id"]) == ["T1"]
+    # the sheet named after the type (as `qms template` names it) is the one read
+    named = workbook(tmp_path / "named.xlsx", {"说明": [["导出说明"]], "tickets": [header, ["T1", 5]]})
+    assert list(read_table(named, columns, "named.xlsx", type_id="tickets")["ticket_id"]) == ["T1"]
+    # a hidden sheet (a template's lists of allowed values) is no data
+    book = openpyxl.Workbook()
+    book.active.title = "工单"
+    for row in [header, ["T1", 5]]:
+        book.active.append(row)
+    lists = book.create_sheet("lists")
+    lists.append(["已解决", "处理中"])
+    lists.sheet_state = "hidden"
+    book.save(tmp_path / "template.xlsx")
+    assert list(read_table(tmp_path / "template.xlsx", columns, "template.xlsx")["ticket_id"]) == ["T1"]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])

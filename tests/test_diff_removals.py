@@ -38,6 +38,17 @@ def test_removed_objects_fail_unless_recorded(repo: Path) -> None:  # noqa: F811
     assert "**problem:**" not in out
 
 
+def test_an_old_revision_row_naming_the_id_does_not_record_the_removal(repo: Path) -> None:  # noqa: F811
+    policy = repo / "policy/QP-01.md"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("change: 修改", "change: 修改 cp-audit"), encoding="utf-8")
+    git(repo, "commit", "-qam", "a row that names cp-audit, before the base")
+    (repo / "policy/checkpoints/cp-audit.yaml").unlink()
+    code, out = diff(repo)
+    assert code == 1
+    assert "- **problem:** checkpoint cp-audit (policy/checkpoints/cp-audit.yaml) was removed" in out
+
+
 def test_a_moved_record_is_not_a_removal(repo: Path) -> None:  # noqa: F811
     (repo / "evidence/2025/review").rename(repo / "evidence/2025/management-review")
     code, out = diff(repo)

@@ -159,11 +159,13 @@ def removed_objects(root: Path, base: str, current_ids: set[str], policies: dict
     `retired` at `base`. `policies`: the working tree's policies by id."""
     run_git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     listed = run_git(root, "diff", "--name-only", "--no-renames", "--relative", base, "--", "policy", "evidence")
+    listed += run_git(root, "ls-files", "--others", "--exclude-standard", "--", "policy")
     rels = [p for p in listed.split("\n") if p.lower().endswith((".md", ".yaml", ".yml"))]
-    before = texts_at(root, base, rels)
+    before = _texts_at(root, base, rels)
     changes = [
         str(row.get("change"))
         for policy in policies.values()
+        if policy.source.rel in rels  # an unchanged policy has no new revision row
         for row in _new_rows(policy, _parse(before.get(policy.source.rel), policy.source.path, policy.source.rel)[0])
     ]
     removals = []
@@ -176,9 +178,9 @@ def removed_objects(root: Path, base: str, current_ids: set[str], policies: dict
         if kind not in REMOVAL_KINDS or not isinstance(object_id, str) or object_id in current_ids:
             continue
         named = re.compile(rf"(?<![A-Za-z0-9._-]){re.escape(object_id)}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])")
-        recorded = next((f"revision: {c}" for c in changes if named.search(c)), None)
+        recorded = next((_("revision: {change}").format(change=c) for c in changes if named.search(c)), None)
         if recorded is None and kind == "policy" and data.get("status") == "retired":
-            recorded = f"retired at {base}"
+            recorded = _("retired at {base}").format(base=base)
         removals.append(Removal(str(kind), object_id, rel, recorded))
     return removals
 
@@ -189,7 +191,7 @@ def _new_rows(policy: Policy, old: dict[str, Any] | None) -> list[dict[str, Any]
     return [r for r in policy.data.get("revisions", []) if isinstance(r, dict) and str(r.get("version")) not in known]
 
 
-def texts_at(root: Path, revision: str, rels: list[str]) -> dict[str, str]:
+def _texts_at(root: Path, revision: str, rels: list[str]) -> dict[str, str]:
     """The text of each file (relative to `root`) at a git revision; files the revision does
     not hold are left out."""
     if not rels:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -77,16 +78,18 @@ def read_table(
     *,
     threads: bool = True,
     limits: DataLimits = DataLimits(),
+    type_id: str | None = None,
 ) -> pd.DataFrame:
-    """The file as a DataFrame with one typed column per declared column. `threads=False`
-    keeps Arrow to the calling thread: for a read in the background, which would otherwise
-    take every core from the foreground."""
+    """The file as a DataFrame with one typed column per declared column (a workbook: from the
+    sheet of evidence type `type_id`, see checks.loading.workbook). `threads=False` keeps
+    Arrow to the calling thread: for a read in the background, which would otherwise take
+    every core from the foreground."""
     csv = path.suffix.lower() == ".csv"
     if csv and _size(path) > limits.max_csv_mb << 20:
         message = "the file is {size:.0f} MB, over the limit of {limit} MB for a CSV file (--max-csv-mb)"
         raise DataError(rel, _(message).format(size=_size(path) / (1 << 20), limit=limits.max_csv_mb))
     fast = _read_csv_typed(path, columns, rel, encoding, threads) if csv else None
-    return fast if fast is not None else _read_table(path, columns, rel, encoding, limits)
+    return fast if fast is not None else _read_table(path, columns, rel, encoding, limits, type_id)
 
 
 def _size(path: Path) -> int:
@@ -97,12 +100,17 @@ def _size(path: Path) -> int:
 
 
 def _read_table(
-    path: Path, columns: tuple[DataColumn, ...], rel: str, encoding: str | None, limits: DataLimits
+    path: Path,
+    columns: tuple[DataColumn, ...],
+    rel: str,
+    encoding: str | None,
+    limits: DataLimits,
+    type_id: str | None = None,
 ) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".xlsx":
-            frame = read_workbook(path, limits.max_workbook_mb, limits.max_workbook_rows)
+            frame = read_workbook(path, limits.max_workbook_mb, limits.max_workbook_rows, type_id)
         elif suffix == ".csv":
             frame = _read_csv(path, encoding or _csv_encoding(path, rel))
         else:
@@ -383,14 +391,16 @@ class DataCache:
     # came out empty looks like a period with nothing in it).
     header_only: dict[Path, str] = field(default_factory=dict)
 
-    def table(self, path: Path, columns: tuple[DataColumn, ...], rel: str) -> pd.DataFrame:
+    def table(self, path: Path, columns: tuple[DataColumn, ...], rel: str, type_id: str | None = None) -> pd.DataFrame:
+        """The file read as `read_table` reads it (`type_id`: the evidence type it is data of)."""
         key, now = (path, columns), stamp(path)
         kept = self.tables.get(key)
         if kept is None or kept[0] != now or now is None:
             early = self.early.pop(key, None)
-            kept = early.result() if early is not None else _read(path, columns, rel, now, limits=self.limits)
+            read = functools.partial(_read, path, columns, rel, now, limits=self.limits, type_id=type_id)
+            kept = early.result() if early is not None else read()
             if kept[0] != now or now is None:  # changed since the early read began
-                kept = _read(path, columns, rel, now, limits=self.limits)
+                kept = read()
             self.tables[key] = kept
         found = kept[1]
         self.header_only.pop(path, None)
@@ -400,7 +410,7 @@ class DataCache:
             self.header_only[path] = rel
         return found
 
-    def read_early(self, path: Path, columns: tuple[DataColumn, ...], rel: str) -> None:
+    def read_early(self, path: Path, columns: tuple[DataColumn, ...], rel: str, type_id: str | None = None) -> None:
         """Start reading the file unless it is read (and unchanged) or being read already.
         One file at a time, in the order asked, by Arrow in this one thread: the foreground
         keeps its core (with all of Arrow's threads, it loses about as much time as the
@@ -412,7 +422,10 @@ class DataCache:
             return
         if self._reader is None:
             self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qms-data")
-        self.early[key] = self._reader.submit(_read, path, columns, rel, now, threads=False, limits=self.limits)
+        self.early[key] = self._reader.submit(
+            _read, path, columns, rel, now, threads=False, limits=self.limits, type_id=type_id
+        )
+
 
 def _read(
     path: Path,
@@ -421,8 +434,9 @@ def _read(
     now: Stamp | None,
     threads: bool = True,
     limits: DataLimits = DataLimits(),
+    type_id: str | None = None,
 ) -> Read:
     try:
-        return (now, read_table(path, columns, rel, threads=threads, limits=limits))
+        return (now, read_table(path, columns, rel, threads=threads, limits=limits, type_id=type_id))
     except DataError as exc:
         return (now, exc)

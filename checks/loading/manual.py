@@ -113,7 +113,7 @@ class _EarlyReads:
             elif kind == "evidence" and d.get("type") in self.read and (columns := self.columns.get(d.get("type"))):
                 for written in d.get("data") or []:
                     path = resolve_relative(doc.source, written)
-                    self.data.read_early(path, columns, relpath(path, self.root))
+                    self.data.read_early(path, columns, relpath(path, self.root), d.get("type"))
         except Exception:  # unchecked front matter (a list of numbers, a bad path): the schema will say
             return
 

@@ -3,10 +3,10 @@
 openpyxl takes seconds per ten megabytes of sheet XML, and a workbook compresses that
 XML tenfold or more: a 1 MB file can take a minute and a gigabyte. So the zip's declared
 sizes are checked before anything is parsed (Python's zipfile never inflates a member past
-its declared size), and the sheet's rows before pandas reads them. Then the sheet is chosen (one
-named `data`, else the only sheet with values: data on several is refused, as reading the
-first would drop the rest in silence), and a formula cell without a saved value is refused
-rather than read as empty.
+its declared size), and the sheet's rows before pandas reads them. The sheet is the one
+named after the evidence type (as `qms template` names it), else the only visible sheet
+with values: data on several is refused, as reading the first would drop the rest in
+silence. A formula cell without a saved value is refused rather than read as empty.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import pandas as pd
 
 from ..i18n import _
 
-DATA_SHEET = "data"
 _MB = 1 << 20
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
@@ -37,18 +36,19 @@ class WorkbookError(Exception):
         self.row, self.column = row, column
 
 
-def read_workbook(path: Path, max_mb: int, max_rows: int) -> pd.DataFrame:
-    """The data sheet of an .xlsx file as text cells (header from its first row); refused
-    when the workbook holds more than `max_mb` megabytes uncompressed or the sheet more than
-    `max_rows` rows."""
+def read_workbook(path: Path, max_mb: int, max_rows: int, type_id: str | None = None) -> pd.DataFrame:
+    """The data sheet of an .xlsx file (for records of evidence type `type_id`) as text cells,
+    header from its first row; refused when the workbook holds more than `max_mb` megabytes
+    uncompressed or the sheet more than `max_rows` rows."""
     import openpyxl  # only for workbooks: a second to import
 
     _check_size(path, max_mb)
     book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     try:
-        sheet = _data_sheet(book)
+        sheet = _data_sheet(book, type_id)
         with zipfile.ZipFile(path) as archive:
-            xml = archive.read(sheet._worksheet_path)  # bounded by _check_size
+            # openpyxl knows which member holds the sheet (its one private attribute used here)
+            xml = archive.read(sheet._worksheet_path.lstrip("/"))  # bounded by _check_size
     finally:
         book.close()
     rows = len(_ROW.findall(xml)) - 1  # counted, not the <dimension> it declares, which may be wrong
@@ -75,18 +75,25 @@ def _check_size(path: Path, max_mb: int) -> None:
         raise WorkbookError(message.format(size=size / _MB, limit=max_mb))
 
 
-def _data_sheet(book: Any) -> Any:
+def sheet_name(type_id: str) -> str:
+    """The name of the sheet that holds a type's data: the type's id, as far as Excel allows
+    (31 characters, none of []:*?/\\)."""
+    return re.sub(r"[\[\]:*?/\\]", "_", type_id)[:31]
+
+
+def _data_sheet(book: Any, type_id: str | None) -> Any:
     sheets = list(book.worksheets)
     if not sheets:
         raise WorkbookError(_("the workbook has no worksheet"))
-    named = [s for s in sheets if s.title.strip().lower() == DATA_SHEET]
+    named = [s for s in sheets if type_id is not None and s.title == sheet_name(type_id)]
     if named:
         return named[0]
-    with_values = [s for s in sheets if _has_values(s)]
+    # Hidden sheets hold what the visible ones need (the lists of allowed values of a template).
+    with_values = [s for s in sheets if s.sheet_state == "visible" and _has_values(s)]
     if len(with_values) > 1:
         titles = ", ".join(s.title for s in with_values)
         message = _("data on several sheets ({titles}): keep the data on one, or name its sheet '{name}'")
-        raise WorkbookError(message.format(titles=titles, name=DATA_SHEET))
+        raise WorkbookError(message.format(titles=titles, name=sheet_name(type_id or "data")))
     return with_values[0] if with_values else sheets[0]
 
 
