@@ -104,27 +104,12 @@ def _parser() -> argparse.ArgumentParser:
         "--root", type=Path, default=None, help="the manual's folder (default: found from the current folder)"
     )
     limits = DataLimits()
-    parser.add_argument(
-        "--max-workbook-mb",
-        type=_count,
-        default=limits.max_workbook_mb,
-        metavar="MB",
-        help=f"refuse a workbook larger than this uncompressed (default: {limits.max_workbook_mb})",
-    )
-    parser.add_argument(
-        "--max-workbook-rows",
-        type=_count,
-        default=limits.max_workbook_rows,
-        metavar="ROWS",
-        help=f"refuse a workbook's sheet with more rows (default: {limits.max_workbook_rows})",
-    )
-    parser.add_argument(
-        "--max-csv-mb",
-        type=_count,
-        default=limits.max_csv_mb,
-        metavar="MB",
-        help=f"refuse a larger CSV file (default: {limits.max_csv_mb})",
-    )
+    for flag, metavar, default, what in (
+        ("--max-workbook-mb", "MB", limits.max_workbook_mb, "refuse a workbook larger than this uncompressed"),
+        ("--max-workbook-rows", "ROWS", limits.max_workbook_rows, "refuse a workbook's sheet with more rows"),
+        ("--max-csv-mb", "MB", limits.max_csv_mb, "refuse a larger CSV file"),
+    ):
+        parser.add_argument(flag, type=_count, default=default, metavar=metavar, help=f"{what} (default: {default})")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = sub.add_parser("validate", help="check schemas, ids, references, clauses and attachment digests")

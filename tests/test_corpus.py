@@ -4,8 +4,9 @@ A case holds `files/` (laid over a copy of tests/fixtures/minimal), `mode` (`val
 the exit code and exactly the lines of `expected`; `check`: the exit code and the checkpoint
 statuses and reasons of `expected`; `run`: the command in `args`, one argument a line, and
 the exit code, standard output and standard error of `expected`), optionally `args` (for
-`validate` and `check`: arguments added to the command) and `huge` ("PATH SIZE": a file made
-at run time).
+`validate` and `check`: arguments added to the command), `huge` ("PATH SIZE": a file made
+at run time) and `links` ("PATH TARGET" lines: symbolic links made at run time, each to a
+folder made for it, so that no link in this repository leads out of it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ def lay_out(case: Path, root: Path) -> None:
     shutil.copytree(FIXTURES / "minimal", root)
     if (case / "files").is_dir():
         shutil.copytree(case / "files", root, symlinks=True, dirs_exist_ok=True)
+    if (case / "links").is_file():
+        for line in (case / "links").read_text(encoding="utf-8").splitlines():
+            link, target = (root / line.split()[0]), line.split()[1]
+            (link.parent / target).mkdir(parents=True, exist_ok=True)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(target)
     if (case / "huge").is_file():
         rel, size = (case / "huge").read_text(encoding="utf-8").split()
         target = root / rel

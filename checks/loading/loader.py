@@ -140,7 +140,7 @@ def _walk_sources(folder: Path, root: Path, real_root: str, walked: set[str], wa
             else:
                 rel = relpath(folder / entry.name, root)
                 message = _("symbolic link to a folder outside the manual ({target}); its files are not loaded")
-                walk.issues.append(Issue(rel, None, "-", message.format(target=target)))
+                walk.issues.append(Issue(rel, None, "-", message.format(target=os.readlink(entry.path))))
         elif entry.name.lower().endswith(SOURCE_SUFFIXES) and entry.is_file():
             yield folder / entry.name
         elif entry.is_file():
