@@ -9,17 +9,22 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
+import functools
 import json
+import math
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from . import __version__
 from .authoring.fsio import replace
 from .evaluating.evaluate import GitInfo, evaluate
+from .evaluating.periods import MAX_TREND_MONTHS, check_as_of
 from .i18n import _, ngettext
-from .loading.data import DataCache
+from .loading.data import DataCache, DataLimits
+from .loading.loader import part_of_manual, relpath
 from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
 from .memory import collector_paused
@@ -39,9 +44,30 @@ class UsageError(Exception):
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
+    problem = check_as_of(day)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return day
+
+
+def _months(text: str) -> int:
+    if not text.isdigit() or int(text) > MAX_TREND_MONTHS:
+        message = _("'{text}' is not a number of months from 0 to {most}")
+        raise argparse.ArgumentTypeError(message.format(text=text, most=MAX_TREND_MONTHS))
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= 86_400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(_("'{text}' is not a number of seconds from 0 to 86400").format(text=text))
+    return value
 
 
 def _statuses(text: str) -> tuple[str, ...]:
@@ -50,6 +76,25 @@ def _statuses(text: str) -> tuple[str, ...]:
     if unknown:
         raise argparse.ArgumentTypeError(f"unknown status {unknown[0]!r} (choose from {', '.join(STATUSES)})")
     return chosen
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("'{text}' is not a whole number of at least 1").format(text=text))
+    return value
+
+
+def _limits(args: argparse.Namespace) -> DataLimits:
+    return DataLimits(args.max_workbook_mb, args.max_workbook_rows, args.max_csv_mb)
+
+
+def _warn_header_only(data: DataCache) -> None:
+    for rel in sorted(set(data.header_only.values())):
+        print(_("warning: {file}: the file has a header but no rows").format(file=rel), file=sys.stderr)
 
 
 def _as_of(parser: argparse.ArgumentParser) -> None:
@@ -69,9 +114,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --version: also the versions of the libraries it runs on",
     )
+    limits = DataLimits()
+    for flag, metavar, default, what in (
+        ("--max-workbook-mb", "MB", limits.max_workbook_mb, "refuse a workbook larger than this uncompressed"),
+        ("--max-workbook-rows", "ROWS", limits.max_workbook_rows, "refuse a workbook's sheet with more rows"),
+        ("--max-csv-mb", "MB", limits.max_csv_mb, "refuse a larger CSV file"),
+    ):
+        parser.add_argument(flag, type=_count, default=default, metavar=metavar, help=f"{what} (default: {default})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("validate", help="check schemas, ids, references, clauses and attachment digests")
+    validate = sub.add_parser("validate", help="check schemas, ids, references, clauses and attachment digests")
+    validate.add_argument("--strict", action="store_true", help="warnings are problems too (exit 2)")
 
     check = sub.add_parser("check", help="the status of every checkpoint as of a date")
     _as_of(check)
@@ -89,14 +142,16 @@ def _parser() -> argparse.ArgumentParser:
         help=f"comma-separated statuses that fail (default: {','.join(DEFAULT_FAIL_ON)})",
     )
     check.add_argument(
-        "--trend", type=int, default=0, metavar="MONTHS", help="add counts at each of the last N month ends"
+        "--trend", type=_months, default=0, metavar="MONTHS", help="add counts at each of the last N month ends"
     )
-    check.add_argument("--strict", action="store_true", help="suspect evidence (not re-confirmed) fails too")
+    check.add_argument(
+        "--strict", action="store_true", help="suspect evidence (not re-confirmed) fails too, and warnings are problems"
+    )
     check.add_argument(
         "--all", action="store_true", dest="show_all", help="text: list passing checkpoints too (default: a count)"
     )
     check.add_argument(
-        "--check-timeout", type=float, default=30.0, metavar="SECONDS", help="limit for each custom check"
+        "--check-timeout", type=_seconds, default=30.0, metavar="SECONDS", help="limit for each custom check"
     )
 
     kpi = sub.add_parser("kpi", help="KPI values per period, with targets and verdicts")
@@ -142,6 +197,9 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument("--output", type=Path, help="a new folder, or FILE.zip")
     pack.add_argument("--as-of", type=_date, default=None, help="evaluation date (default: the period's end)")
     pack.add_argument("--verify", type=Path, metavar="PACK", help="check a pack's files against its manifest")
+    pack.add_argument(
+        "--trusted-html", action="store_true", help="keep raw HTML of policy bodies as written (a trusted repository)"
+    )
 
     export = sub.add_parser("export", help="controlled documents as PDF or Word files, for the auditor")
     export.add_argument("doc", nargs="?", help="policy id or doc_no")
@@ -182,6 +240,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _escape_what_the_console_cannot_show()
     parser = _parser()
     args = parser.parse_args(argv)
     if args.show_version:
@@ -224,6 +283,16 @@ def _version_text(verbose: bool) -> str:
     return "\n".join(lines)
 
 
+def _escape_what_the_console_cannot_show() -> None:
+    """A console that cannot encode Chinese (PYTHONIOENCODING=ascii, a cp1252 Windows console)
+    still gets every line, with what it cannot show written as \\u escapes, and the right exit
+    code, instead of a traceback at the first Chinese character."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            reconfigure(errors="backslashreplace")
+
+
 def _root(args: argparse.Namespace) -> Path:
     root = args.root if args.root is not None else find_root(Path.cwd())
     if not (root / "policy").is_dir():
@@ -236,8 +305,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     loaded = load_manual(_root(args))
     for issue in loaded.issues:
         print(issue)
-    if not loaded.valid:
-        count = len(loaded.errors)
+    problems = loaded.issues if args.strict else loaded.errors
+    if problems:
+        count = len(problems)
         print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
         _held_back(loaded)
         return EXIT_INVALID
@@ -258,7 +328,7 @@ def _valid_manual(
     for issue in loaded.issues:
         print(issue, file=sys.stderr)
     _held_back(loaded)
-    if not loaded.valid:
+    if not loaded.valid or (getattr(args, "strict", False) and loaded.issues):  # --strict: warnings too
         raise InvalidManual()
     return loaded
 
@@ -282,7 +352,8 @@ class InvalidManual(Exception):
 
 
 def _emit(text: str | bytes, output: Path | None) -> None:
-    """Print a report, or write it to `output`; bytes are UTF-8 already (JSON)."""
+    """Print a report, or write it to `output` (checked by `_refuse_manual_file` before the
+    command's work); bytes are UTF-8 already (JSON)."""
     if output is None:
         _print(text)
     elif output.is_dir():
@@ -292,6 +363,13 @@ def _emit(text: str | bytes, output: Path | None) -> None:
             handle.write(text.encode("utf-8") if isinstance(text, str) else text)
     else:
         replace(output.resolve(), text)
+
+
+def _refuse_manual_file(output: Path | None, root: Path) -> None:
+    """A report never lands on a file of the manual: it would replace a source."""
+    if output is not None and part_of_manual(output, root):
+        shown = relpath(Path(os.path.realpath(output)), Path(os.path.realpath(root)))
+        raise UsageError(_("{path} is part of the manual; write the report elsewhere").format(path=shown))
 
 
 def _print(text: str | bytes) -> None:
@@ -307,22 +385,27 @@ def _print(text: str | bytes) -> None:
 @collector_paused(settle=True)
 def cmd_check(args: argparse.Namespace) -> int:
     root = _root(args)
+    _refuse_manual_file(args.output, root)
     git = GitInfo.read_in_background(root)  # the commits of the evidence, read while the manual loads
-    data = DataCache()  # and the data files too
+    data = DataCache(limits=_limits(args))  # and the data files too
     with _progress() as progress:
         manual = _valid_manual(args, root, data, progress).manual
         as_of = args.as_of or dt.date.today()
+        commits = git.result()
+        if commits.warning:
+            print(_("warning: {message}").format(message=commits.warning), file=sys.stderr)
         results = evaluate(
             manual,
             as_of,
             fail_on=args.fail_on,
             strict=args.strict,
-            git=git.result(),
+            git=commits,
             trend_months=args.trend,
             check_timeout=args.check_timeout,
             data=data,
             progress=progress,
         )
+    _warn_header_only(data)
     doc = to_document(results, f"quality-manual {__version__}")
     text: str | bytes
     if args.format == "json":
@@ -344,11 +427,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 @collector_paused(settle=True)
 def cmd_kpi(args: argparse.Namespace) -> int:
-    data = DataCache()
+    root = _root(args)
+    _refuse_manual_file(args.output, root)
+    data = DataCache(limits=_limits(args))
     with _progress() as progress:
-        manual = _valid_manual(args, data=data, progress=progress).manual
+        manual = _valid_manual(args, root, data, progress).manual
         as_of = args.as_of or dt.date.today()
         results = evaluate(manual, as_of, git=GitInfo(), data=data, progress=progress)  # KPIs do not show commits
+    _warn_header_only(data)
     from .outputs.report import kpi_csv_report, kpi_text_report
     from .outputs.terminal import text_style
 
@@ -365,6 +451,25 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if broken else EXIT_OK
 
 
+def _writes_manual(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A command that changes the manual holds its lock from before it reads the manual
+    until it has written (see checks.authoring.lock): two at once never decide from the
+    same old text."""
+
+    @functools.wraps(command)
+    def locked(args: argparse.Namespace) -> int:
+        from .authoring.lock import ManualBusy, manual_lock
+
+        try:
+            with manual_lock(_root(args)):
+                return command(args)
+        except ManualBusy as exc:
+            raise UsageError(str(exc)) from None
+
+    return locked
+
+
+@_writes_manual
 def cmd_new(args: argparse.Namespace) -> int:
     from .authoring.newrecord import NewRecordError, new_record
 
@@ -389,6 +494,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_writes_manual
 def cmd_revise(args: argparse.Namespace) -> int:
     from .authoring.docedit import EditError
     from .authoring.revise import revise
@@ -404,6 +510,7 @@ def cmd_revise(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_writes_manual
 def cmd_approve(args: argparse.Namespace) -> int:
     from .authoring.docedit import EditError
     from .authoring.revise import approve
@@ -424,6 +531,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_writes_manual
 def cmd_confirm(args: argparse.Namespace) -> int:
     from .authoring.docedit import EditError
     from .authoring.revise import confirm
@@ -461,22 +569,28 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .authoring.changes import document_changes, markdown_summary
+    from .authoring.changes import document_changes, markdown_summary, removed_objects
     from .authoring.gate import review_changes
     from .loading.gitlog import GitError
+    from .model import KINDS
 
     root = _root(args)
+    _refuse_manual_file(args.output, root)
+    manual = _valid_manual(args, root).manual  # the branch's: who approves, what depends on the clauses
+    current = {i for kind in KINDS for i in manual.collection(kind)} | manual.broken
     try:
         changes = document_changes(root, args.base)
+        removals = removed_objects(root, args.base, current, manual.policies)
     except GitError as exc:
         raise UsageError(str(exc)) from None
     # The branch's manual says who approves and what depends on the changed clauses.
-    gate = review_changes(changes, _valid_manual(args, root).manual, args.as_of or dt.date.today())
-    summary = markdown_summary(changes, args.base) + (gate.markdown() if changes else "")
+    gate = review_changes(changes, manual, args.as_of or dt.date.today())
+    summary = markdown_summary(changes, args.base, removals) + (gate.markdown() if changes else "")
     sys.stdout.write(summary)
     if args.output:
         _emit(summary, args.output)
-    return EXIT_FINDINGS if any(c.problems for c in changes) or gate.pending else EXIT_OK
+    unrecorded = any(r.recorded is None for r in removals)
+    return EXIT_FINDINGS if any(c.problems for c in changes) or gate.pending or unrecorded else EXIT_OK
 
 
 @collector_paused(settle=True)
@@ -505,6 +619,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
                 as_of=args.as_of,
                 generator=f"quality-manual {__version__}",
                 progress=progress,
+                trusted_html=args.trusted_html,
+                data=DataCache(limits=_limits(args)),
             )
         except PackError as exc:
             raise UsageError(str(exc)) from None

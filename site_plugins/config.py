@@ -7,6 +7,9 @@ import datetime as dt
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config, ValidationError
 
+from checks.evaluating.periods import MAX_TREND_MONTHS, check_as_of
+from checks.loading.data import DataLimits
+
 # What the plugin can generate; all of it by default.
 GENERATE = (
     "dashboard",  # the home page: counts, trend chart, KPI tiles, what is due
@@ -34,11 +37,29 @@ class IsoDate(opt.BaseConfigOption[str | None]):
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, dt.date):
-            return value.isoformat()
+            value = value.isoformat()
         try:
-            return dt.date.fromisoformat(str(value)).isoformat()
+            day = dt.date.fromisoformat(str(value))
         except ValueError:
             raise ValidationError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+        problem = check_as_of(day)
+        if problem:
+            raise ValidationError(problem)
+        return day.isoformat()
+
+
+class Bounded(opt.BaseConfigOption[int]):
+    """A whole number within bounds: a negative count or a trend of 100,000 months is a
+    configuration error with a message, not an error deep in the build."""
+
+    def __init__(self, low: int, high: int, default: int) -> None:
+        super().__init__()
+        self.low, self.high, self.default = low, high, default
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not self.low <= value <= self.high:
+            raise ValidationError(f"expected a whole number from {self.low} to {self.high}, got {value!r}")
+        return value
 
 
 class QmsConfig(Config):
@@ -51,8 +72,15 @@ class QmsConfig(Config):
     language = opt.Optional(opt.Type(str))
     generate = opt.ListOfItems(opt.Choice(GENERATE), default=list(GENERATE))
     # Month ends shown in the compliance-over-time chart of the dashboard.
-    trend_months = opt.Type(int, default=12)
+    trend_months = Bounded(0, MAX_TREND_MONTHS, default=12)
     # The dashboard lists what is due within this many days of the evaluation date.
-    due_days = opt.Type(int, default=60)
+    due_days = Bounded(0, 3660, default=60)
     # Rows of each data file shown on its evidence page (0: none).
-    data_preview_rows = opt.Type(int, default=10)
+    data_preview_rows = Bounded(0, 10_000, default=10)
+    # Data files larger than these are refused with a message (see `qms --max-workbook-mb`).
+    max_workbook_mb = Bounded(1, 1 << 20, default=DataLimits.max_workbook_mb)
+    max_workbook_rows = Bounded(1, 1 << 30, default=DataLimits.max_workbook_rows)
+    max_csv_mb = Bounded(1, 1 << 20, default=DataLimits.max_csv_mb)
+    # Raw HTML in the bodies of policies, records and pages is sanitized (scripts, event
+    # handlers, javascript: URLs and iframes removed); false only for a trusted repository.
+    sanitize_html = opt.Type(bool, default=True)

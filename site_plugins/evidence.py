@@ -140,13 +140,13 @@ def _data_files(site: Site, uri: str, record: Evidence) -> str:
         rel = _file_uri(site, path)
         blocks.append(f"{_file_link(site, uri, path, path.name)} ({text(_size(path))})")
         if site.data_preview_rows and etype is not None and path.is_file():
-            blocks.append(_preview(site, path, rel, etype.data_columns))
+            blocks.append(_preview(site, path, rel, etype.data_columns, etype.id))
     return join_blocks(*blocks)
 
 
-def _preview(site: Site, path: Path, rel: str, columns: tuple[DataColumn, ...]) -> str:
+def _preview(site: Site, path: Path, rel: str, columns: tuple[DataColumn, ...], type_id: str) -> str:
     try:
-        frame = site.data.table(path, columns, rel)  # the evaluation read it already
+        frame = site.data.table(path, columns, rel, type_id)  # the evaluation read it already
     except DataError as exc:
         return f"{status_badge('error', site.labels)} {text(str(exc))}"
     n = site.data_preview_rows

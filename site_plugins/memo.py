@@ -14,6 +14,7 @@ written out here, next to the others, as the inputs it is kept by:
 - a policy page (hand-written Markdown and its HTML): its text, its review result,
   its version pages and the statuses of its clauses' checkpoints;
 - a version-changes page: the comparison it shows;
+- the sanitized HTML of a hand-written page (policy, record, page): the HTML MkDocs made of it;
 - every other page (indexes, dashboard, roles, KPIs, plan, register, matrix): the
   whole results document and what the evidence index shows of every record.
 
@@ -84,17 +85,19 @@ class PageMemo:
     def token(self, name: str) -> int:
         return self._serials[name][1]
 
-    def get(self, key: str, inputs: Inputs, make: Callable[[], Made]) -> Made:
+    def get(self, key: str, inputs: Inputs, make: Callable[[], Made], *, page: bool = True) -> Made:
+        """`make()`, or what it made before from the same inputs. `page=False`: work on a page
+        made elsewhere (its sanitized HTML), not counted in `made`."""
         self._used.add(key)
         if not self.enabled:
-            self.made += 1
+            self.made += page
             return make()
         inputs = (self.token("manual"), *inputs)
         kept = self._kept.get(key)
         if kept is not None and kept[0] == inputs:
             value: Made = kept[1]
             return value
-        self.made += 1
+        self.made += page
         value = make()
         self._kept[key] = (inputs, value)
         return value

@@ -23,11 +23,13 @@ import checks
 from checks import LoadedManual, load_manual
 from checks.authoring.changes import VersionChange, git_history, version_history
 from checks.cache import BuildCache
-from checks.evaluating.evaluate import evaluate
-from checks.loading.data import DataCache
+from checks.evaluating.evaluate import GitInfo, evaluate
+from checks.evaluating.periods import check_as_of
+from checks.loading.data import DataCache, DataLimits
 from checks.loading.loader import relpath
 from checks.loading.localcode import local_folders
 from checks.model import KINDS, Policy
+from checks.outputs.html import sanitize
 from checks.results import document_json, to_document
 
 from . import dashboard, evidence, history, pages
@@ -93,6 +95,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         if self.loaded.held_back:
             log.warning(self.loaded.held_back_summary())
         self.labels = Labels(self.config.language or config.theme.get("language"))
+        limits = DataLimits(self.config.max_workbook_mb, self.config.max_workbook_rows, self.config.max_csv_mb)
+        if limits != self.data.limits:  # what was read under other limits is read again
+            self.data = DataCache(limits=limits)
         if "attr_list" not in config.markdown_extensions:  # clause headings get explicit ids
             config.markdown_extensions.append("attr_list")
         config.extra_css.append(CSS)
@@ -106,9 +111,13 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
     def _as_of(self) -> dt.date:
         text = self.config.as_of or os.environ.get("QMS_AS_OF")
         try:
-            return dt.date.fromisoformat(text) if text else dt.date.today()
+            day = dt.date.fromisoformat(text) if text else dt.date.today()
         except ValueError:
             raise PluginError(f"qms: QMS_AS_OF={text!r} is not a date (use YYYY-MM-DD)") from None  # as_of is checked
+        problem = check_as_of(day)
+        if problem:
+            raise PluginError(f"qms: QMS_AS_OF: {problem}")
+        return day
 
     # --- files: generated pages, copied evidence files, assets -------------------------------
 
@@ -117,7 +126,16 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             return files
         manual = self.loaded.manual
         data = self.data
-        results = evaluate(manual, self._as_of(), trend_months=self.config.trend_months, data=data, cache=self.cache)
+        git = GitInfo.read(manual.root, self.cache)
+        if git.warning:  # not a warning: a CI checkout is shallow by default, and the site is right without commits
+            log.info(git.warning)
+        results = evaluate(
+            manual, self._as_of(), trend_months=self.config.trend_months, data=data, cache=self.cache, git=git
+        )
+        current = {path for record in manual.evidence.values() for path in record.data_files}
+        for data_file, rel in sorted(data.header_only.items()):
+            if data_file in current:
+                log.warning(f"qms: {rel}: the file has a header but no rows")
         document = to_document(results, f"quality-manual {checks.__version__}", kept=self.entries)
         site = self.site = Site.build(
             manual,
@@ -292,11 +310,14 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         uri = page.file.src_uri
         policy_id = self.policy_uris.get(uri)
-        if page.title and (uri in self.generated or policy_id is not None):
+        written = self.config.sanitize_html and uri in self.sources  # by hand: policies, records, pages
+        if page.title and (uri in self.generated or policy_id is not None or written):
             # Themes print the title unescaped (<title>, navigation); it comes from the manual.
             page.title = escape(page.title)  # type: ignore[misc]
             if "title" in page.meta:
                 page.meta["title"] = page.title
+        if written:
+            html = self.memo.get(f"sanitized:{uri}", (html,), functools.partial(sanitize, html), page=False)
         site = self.site
         if site is None or policy_id is None or "policies" not in site.generate:
             return html

@@ -18,6 +18,7 @@ from checks.loading.build import resolve_relative
 from checks.loading.loader import (
     SOURCE_SUFFIXES,
     RawDocument,
+    SourceWalk,
     _Loader,
     _read_to_end,
     iter_source_files,
@@ -199,10 +200,23 @@ def test_source_walk_order_and_skips(tmp_path: Path) -> None:
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "o.md").write_text("x: 1\n")
     os.symlink(tmp_path / "outside" / "o.md", tmp_path / "policy" / "link.md")  # followed: a file
-    os.symlink(tmp_path / "outside", tmp_path / "policy" / "linked")  # not followed: a folder
+    os.symlink(tmp_path / "outside", tmp_path / "policy" / "linked")  # followed: a folder inside the manual
+    os.symlink(tmp_path / "policy", tmp_path / "policy" / "sub" / "loop")  # a folder walked already
     os.symlink(tmp_path / "missing.md", tmp_path / "policy" / "dangling.md")
-    walked = list(iter_source_files(tmp_path))
-    assert walked == _old_iter_source_files(tmp_path)
+    walk = SourceWalk()
+    walked = list(iter_source_files(tmp_path, walk))
+    # As the sorted rglob it replaced, plus the folder link it now follows.
+    assert [p for p in walked if "linked" not in p.parts] == _old_iter_source_files(tmp_path)
+    assert [relpath(p, tmp_path) for p in walk.skipped] == [
+        "policy/.hidden.md",
+        "policy/notes.txt",
+        "evidence/2025/t/.r2.md",
+        "evidence/2025/t/r1.txt",
+    ]
+    missing = tmp_path / "missing.md"
+    assert [str(i) for i in walk.issues] == [
+        f"policy/dangling.md: -: warning: symbolic link to nothing ({missing}); nothing is loaded from it"
+    ]
     assert [relpath(p, tmp_path) for p in walked] == [
         "policy/A.MD",
         "policy/a/z.md",  # folder by folder: ("a", "z.md") < ("a-b.md",)
@@ -211,6 +225,7 @@ def test_source_walk_order_and_skips(tmp_path: Path) -> None:
         "policy/a.md",
         "policy/b.YML",
         "policy/link.md",
+        "policy/linked/o.md",
         "policy/sub/deeper/one.yml",
         "policy/sub/deeper/two.yaml",
         "policy/sub.md",
@@ -404,4 +419,27 @@ def test_deep_nesting_gets_the_project_s_message_whatever_pyyaml_limits(depth: i
     _, _, issues = parse_yaml(_nested(depth, style), "x.yaml", 1)
     assert [(i.line, i.field, i.message) for i in issues] == [
         (2 if style == "flow" else 67, "extra.deep[0]...", "nested more than 64 levels deep")
+    ]
+
+
+def test_a_linked_folder_of_records_inside_the_manual_is_loaded(minimal: Path) -> None:
+    """A year of evidence kept elsewhere in the manual's folder and linked in: its records count."""
+    archive = minimal / "archive"
+    (minimal / "evidence/2025").rename(archive)
+    (minimal / "evidence/2025").symlink_to(Path("../archive"))
+    loaded = load_manual(minimal)
+    assert loaded.issues == []  # the attachment beside its record too: reached through evidence/
+    assert sorted(loaded.manual.evidence) == ["IAR-2025", "MR-2025"]
+    assert sorted(loaded.manual.nonconformities) == ["NC-2025-01"]
+    assert loaded.manual.evidence["IAR-2025"].source.rel == "evidence/2025/audit/IAR-2025.md"
+
+
+def test_a_linked_folder_outside_the_manual_is_refused(minimal: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (minimal / "evidence/2025").rename(elsewhere)
+    (minimal / "evidence/2025").symlink_to(elsewhere)
+    loaded = load_manual(minimal)
+    assert not loaded.valid
+    assert [str(i) for i in loaded.errors] == [
+        f"evidence/2025: -: symbolic link to a folder outside the manual ({elsewhere}); its files are not loaded"
     ]

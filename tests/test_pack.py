@@ -204,11 +204,30 @@ def test_policy_body_links_stay_inside_the_pack(minimal: Path, tmp_path: Path) -
     build_pack(_load(minimal), "2025", tmp_path / "pack")
     page = (tmp_path / "pack" / "manual.html").read_text("utf-8")
     assert _external(page) == []
-    assert "img" not in _Parsed(page).tags  # an outside image becomes its description
+    assert "[徽标: https://example.org/logo.png]" in page  # an outside image becomes its description
     assert "国家标准 (https://example.org/std)" in page  # the words and the address stay readable
-    assert '&lt;img src="http://example.org/x.png"' in page  # raw HTML is shown, never run
+    assert "onerror" not in page and "x.png" not in page  # raw HTML is sanitized: nothing runs or loads
     assert '<a href="#cp-cp-audit">cp-audit</a>' in page  # [[id]] leads to the checkpoint's row
     assert 'href="evidence/2025/audit/report.txt"' in page  # a file of the pack, by its pack path
+
+
+def test_raw_html_in_a_policy_is_sanitized_unless_trusted(minimal: Path, tmp_path: Path) -> None:
+    policy = minimal / "policy/QP-01.md"
+    raw = (
+        '<table class="raw"><tr><td>内审</td><td><b>通过</b></td></tr></table>\n\n'
+        '<script>alert(1)</script><a href="javascript:alert(2)" onclick="alert(3)">链接</a>\n\n'
+        '<iframe src="https://example.org/"></iframe>'
+    )
+    policy.write_text(policy.read_text("utf-8").replace("特制订本制度。", "特制订本制度。\n\n" + raw), encoding="utf-8")
+    build_pack(_load(minimal), "2025", tmp_path / "pack")
+    page = (tmp_path / "pack" / "manual.html").read_text("utf-8")
+    assert '<table class="raw"><tbody><tr><td>内审</td><td><b>通过</b></td></tr></tbody></table>' in page
+    assert "<a>链接</a>" in page
+    for gone in ("alert(", "javascript:", "<iframe", "onclick"):
+        assert gone not in page, gone
+    build_pack(_load(minimal), "2025", tmp_path / "trusted", trusted_html=True)
+    trusted = (tmp_path / "trusted" / "manual.html").read_text("utf-8")
+    assert "<script>alert(1)</script>" in trusted  # kept as written, for a trusted repository
 
 
 def test_zip_pack_and_reproducible_bytes(minimal: Path, tmp_path: Path) -> None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
 from ..loading.clauses import parse_clauses
 from ..loading.gitlog import GitError, checkout_top, commits_by_file, run_git
 from ..loading.loader import load_text
-from ..model import Clause
+from ..model import Clause, Policy
 
 
 @dataclass(frozen=True)
@@ -129,15 +131,113 @@ def document_changes(root: Path, base: str) -> list[DocumentChange]:
     return results
 
 
+# The kinds whose removal changes what the manual requires or proves.
+REMOVAL_KINDS = {
+    "policy": "controlled document",
+    "checkpoint": "checkpoint",
+    "kpi": "KPI",
+    "evidence-type": "evidence type",
+    "evidence": "evidence record",
+}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """An object that existed at the base revision and exists no more (by id, so a moved
+    file is no removal)."""
+
+    kind: str
+    id: str
+    path: str  # its file at the base revision
+    recorded: str | None  # where the manual records its retirement, None when it does not
+
+
+def removed_objects(root: Path, base: str, current_ids: set[str], policies: dict[str, Policy]) -> list[Removal]:
+    """Checkpoints, KPIs, evidence types, records and controlled documents at `base` whose id
+    the working tree no longer holds. A removal is a recorded retirement when a revision row
+    added since `base` names the id in its `change`, or (a document) when it was already
+    `retired` at `base`. `policies`: the working tree's policies by id."""
+    run_git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
+    listed = run_git(root, "diff", "--name-only", "--no-renames", "--relative", base, "--", "policy", "evidence")
+    listed += run_git(root, "ls-files", "--others", "--exclude-standard", "--", "policy")
+    rels = [p for p in listed.split("\n") if p.lower().endswith((".md", ".yaml", ".yml"))]
+    before = _texts_at(root, base, rels)
+    changes = [
+        str(row.get("change"))
+        for policy in policies.values()
+        if policy.source.rel in rels  # an unchanged policy has no new revision row
+        for row in _new_rows(policy, _parse(before.get(policy.source.rel), policy.source.path, policy.source.rel)[0])
+    ]
+    removals = []
+    for rel in rels:
+        if rel not in before:
+            continue  # new since base
+        result = load_text(before[rel], root / rel, rel)
+        data = result.document.data if result.document is not None else {}
+        kind, object_id = data.get("kind"), data.get("id")
+        if kind not in REMOVAL_KINDS or not isinstance(object_id, str) or object_id in current_ids:
+            continue
+        named = re.compile(rf"(?<![A-Za-z0-9._-]){re.escape(object_id)}(?![A-Za-z0-9_-]|\.[A-Za-z0-9])")
+        recorded = next((_("revision: {change}").format(change=c) for c in changes if named.search(c)), None)
+        if recorded is None and kind == "policy" and data.get("status") == "retired":
+            recorded = _("retired at {base}").format(base=base)
+        removals.append(Removal(str(kind), object_id, rel, recorded))
+    return removals
+
+
+def _new_rows(policy: Policy, old: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The revision rows of a policy that the base revision's text of its file did not have."""
+    known = {str(r.get("version")) for r in (old or {}).get("revisions", []) if isinstance(r, dict)}
+    return [r for r in policy.data.get("revisions", []) if isinstance(r, dict) and str(r.get("version")) not in known]
+
+
+def _texts_at(root: Path, revision: str, rels: list[str]) -> dict[str, str]:
+    """The text of each file (relative to `root`) at a git revision; files the revision does
+    not hold are left out."""
+    if not rels:
+        return {}
+    top, prefix = checkout_top(root)
+    blobs = _blobs(top, [f"{revision}:{prefix}{rel}" for rel in rels])
+    return {
+        rel: blob.decode("utf-8", errors="replace") for rel, blob in zip(rels, blobs, strict=True) if blob is not None
+    }
+
+
+def _blobs(top: Path, specs: list[str]) -> list[bytes | None]:
+    """The content of each `revision:path` of the checkout at `top` (None where there is no
+    such file), from one `git cat-file --batch`: a manual of thousands of files must not
+    start a git process per file."""
+    batch = "".join(f"{spec}\n" for spec in specs).encode("utf-8")
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(top), "cat-file", "--batch"], input=batch, capture_output=True, timeout=300, check=True
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"cannot run git: {exc}") from None
+    blobs: list[bytes | None] = []
+    out, at = done.stdout, 0
+    for _spec in specs:
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].split()
+        at = header_end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            blobs.append(None)  # "missing", or deleted in that commit
+            continue
+        size = int(header[2])
+        blobs.append(out[at : at + size])
+        at += size + 1
+    return blobs
+
+
 def _str(data: dict[str, Any] | None, key: str) -> str | None:
     return None if data is None or key not in data else str(data[key])
 
 
-def markdown_summary(changes: list[DocumentChange], base: str) -> str:
+def markdown_summary(changes: list[DocumentChange], base: str, removals: list[Removal] | tuple[()] = ()) -> str:
     """A readable clause-by-clause summary, for a pull request description."""
-    if not changes:
+    if not changes and not removals:
         return f"No controlled document changed its normative text since {base}.\n"
-    out = [f"# Controlled documents changed since {base}", ""]
+    out = [f"# Controlled documents changed since {base}", ""] if changes else []
     for change in changes:
         versions = f"{change.old_version or 'new'} → {change.new_version or 'deleted'}"
         out += [f"## {change.id} {change.title} ({versions})", ""]
@@ -150,6 +250,20 @@ def markdown_summary(changes: list[DocumentChange], base: str) -> str:
             out.append("- no clause text changed")
         for problem in change.problems:
             out.append(f"- **problem:** {problem}")
+        out.append("")
+    if removals:
+        out += [_("# Removed since {base}").format(base=base), ""]
+        for removal in removals:
+            what = f"{REMOVAL_KINDS[removal.kind]} {removal.id} ({removal.path})"
+            if removal.recorded:
+                out.append(_("- {what}: {recorded}").format(what=what, recorded=removal.recorded))
+            else:
+                hint = _("name it in the change of a new revision row, or retire the document first")
+                out.append(
+                    _("- **problem:** {what} was removed with no recorded retirement ({hint})").format(
+                        what=what, hint=hint
+                    )
+                )
         out.append("")
     return "\n".join(out)
 
@@ -179,24 +293,14 @@ def git_history(root: Path, rels: list[str]) -> dict[str, list[tuple[str, str]]]
     requests = [(rel, c) for rel, commits in touched.items() for c in commits]
     if not requests:
         return {}
-    batch = "".join(f"{c}:{prefix}{rel}\n" for rel, c in requests).encode("utf-8")
     try:
-        done = subprocess.run(
-            ["git", "-C", str(top), "cat-file", "--batch"], input=batch, capture_output=True, timeout=300, check=True
-        )
-    except (OSError, subprocess.SubprocessError):
+        blobs = _blobs(top, [f"{c}:{prefix}{rel}" for rel, c in requests])
+    except GitError:
         return {}
     history: dict[str, list[tuple[str, str]]] = {}
-    out, at = done.stdout, 0
-    for rel, c in requests:
-        header_end = out.index(b"\n", at)
-        header = out[at:header_end].split()
-        at = header_end + 1
-        if len(header) < 3 or header[1] != b"blob":
-            continue  # deleted in that commit
-        size = int(header[2])
-        history.setdefault(rel, []).append((c, out[at : at + size].decode("utf-8", errors="replace")))
-        at += size + 1
+    for (rel, c), blob in zip(requests, blobs, strict=True):
+        if blob is not None:
+            history.setdefault(rel, []).append((c, blob.decode("utf-8", errors="replace")))
     return history
 
 

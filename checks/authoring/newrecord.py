@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..evaluating.doccontrol import fingerprint
+from ..i18n import _
 from ..loading.suggestions import suggest_id
 from ..model import Manual
 from .docedit import scalar
 from .fsio import write_new
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class NewRecordError(Exception):
@@ -42,8 +44,11 @@ def new_record(
     etype = manual.evidence_types.get(type_id)
     if etype is None:
         raise NewRecordError(f"unknown evidence type '{type_id}'{suggest_id(manual, 'evidence-type', type_id)}")
-    if not _ID.match(record_id):
-        raise NewRecordError(f"'{record_id}' is not an id: use ASCII letters, digits, '.', '_' and '-'")
+    if not _ID.fullmatch(record_id):  # whole: `$` alone would let a final line break through
+        shown = repr(record_id) if not record_id.isprintable() else f"'{record_id}'"
+        raise NewRecordError(
+            _("{id} is not an id: use ASCII letters, digits, '.', '_' and '-'").format(id=shown)
+        )
     taken = {i.casefold() for kind in ("evidence", "checkpoint", "policy", "role") for i in manual.collection(kind)}
     if record_id.casefold() in taken or record_id in manual.broken:
         raise NewRecordError(f"id '{record_id}' is already used in the manual")
@@ -80,4 +85,10 @@ def new_record(
         write_new(target, "\n".join(lines))
     except FileExistsError:
         raise NewRecordError(f"{target} already exists; nothing was written") from None
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        raise NewRecordError(
+            _("{name}: the id is too long for a file name here; nothing was written").format(name=target.name)
+        ) from None
     return NewRecord(target, tuple(required))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..evaluating.doccontrol import fingerprint
 from ..i18n import _
+from ..loading.build import build
 from ..loading.loader import load_text
 from ..loading.people import approves, membership_problem, reviews
 from ..loading.schema import evidence_schema, validate_document
@@ -47,15 +48,28 @@ def _read(path: Path) -> FrontMatter:
     return FrontMatter.parse(path.read_bytes().decode("utf-8"))
 
 
+def _reread(policy: Policy) -> tuple[FrontMatter, Policy]:
+    """The policy as its file is now, not as it was loaded: the caller holds the manual's
+    lock (checks.authoring.lock), and another command may have changed the file before."""
+    text = policy.source.path.read_bytes().decode("utf-8")
+    result = load_text(text, policy.source.path, policy.source.rel)
+    doc = result.document
+    if doc is None or result.issues or validate_document(doc) or doc.data.get("id") != policy.id:
+        message = _("{path} changed since the manual was read and is no longer a valid policy; run `qms validate`")
+        raise EditError(message.format(path=policy.source.rel))
+    current = build(doc)
+    assert isinstance(current, Policy)
+    return FrontMatter.parse(text), current
+
+
 def revise(manual: Manual, doc: str, *, version: str, author: str, change: str, date: dt.date) -> Policy:
     """Start a new version: add its revision row, bump `version`, set `review.last`."""
-    policy = _policy(manual, doc)
+    fm, policy = _reread(_policy(manual, doc))
     if version == policy.version or any(r.version == version for r in policy.revisions):
         raise EditError(f"{policy.id} already has a version {version}")
     if policy.revisions and policy.revisions[-1].approved is None:
         pending = policy.revisions[-1].version
         raise EditError(f"{policy.id} {pending} still awaits approval; run `qms approve {policy.id} --by NAME` first")
-    fm = _read(policy.source.path)
     fm.set(("version",), version)
     fm.set(("review", "last"), date)
     fm.append_item(("revisions",), {"version": version, "author": author, "date": date, "change": change})
@@ -65,7 +79,7 @@ def revise(manual: Manual, doc: str, *, version: str, author: str, change: str, 
 
 def approve(manual: Manual, doc: str, *, by: str, date: dt.date, reviewed_by: str | None = None) -> Policy:
     """Complete the pending revision: approver and date, and the version takes effect."""
-    policy = _policy(manual, doc)
+    fm, policy = _reread(_policy(manual, doc))
     if not policy.revisions:
         raise EditError(f"{policy.id} has no revision row to approve")
     index = len(policy.revisions) - 1
@@ -77,7 +91,6 @@ def approve(manual: Manual, doc: str, *, by: str, date: dt.date, reviewed_by: st
     _may_act(manual, policy.approving_role, by, date, approves(policy.id))
     if reviewed_by:
         _may_act(manual, policy.reviewing_role, reviewed_by, date, reviews(policy.id))
-    fm = _read(policy.source.path)
     if reviewed_by:
         fm.set(("revisions", index, "reviewed_by"), reviewed_by)
         fm.set(("revisions", index, "reviewed"), date)

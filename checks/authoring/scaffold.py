@@ -11,6 +11,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from .. import __version__
+from .fsio import new_folder_mode
 
 # Package data cannot hold dotfiles reliably, so they are stored without the dot.
 _RENAMES = {"gitignore": ".gitignore", "gitkeep": ".gitkeep", "pre-commit-config.yaml": ".pre-commit-config.yaml"}
@@ -32,6 +33,7 @@ def init_manual(target: Path, *, date: dt.date, language: str = "zh", site_name:
     values = {"{date}": date.isoformat(), "{language}": language, "{site_name}": site_name, "{version}": __version__}
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.init-"))
     try:
+        staging.chmod(new_folder_mode())  # mkdtemp makes it 0700
         written = _copy(resources.files("checks").joinpath("templates", "init"), staging, values)
         if target.exists():
             target.rmdir()  # empty, checked above; rename needs the name free

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..model import Checkpoint, Issue, Manual, Policy
 from .periods import parse_duration
 
@@ -108,6 +109,11 @@ def check_documents(manual: Manual) -> Iterator[Issue]:
                 yield policy.source.issue(
                     at + ("approved",), f"approved {rev.approved} before it was reviewed {rev.reviewed}"
                 )
+            if rev.approved is None and index < len(policy.revisions) - 1:  # two writers, or a skipped approval
+                following = policy.revisions[index + 1].version
+                message = _("revision {version} was never approved, yet {following} follows it: only the last "
+                            "revision may await approval")
+                yield policy.source.issue(at, message.format(version=rev.version, following=following))
         if policy.revisions and policy.revisions[-1].approved is None and policy.status == "effective":
             yield policy.source.issue(
                 ("revisions", len(policy.revisions) - 1),

@@ -40,20 +40,23 @@ class GitInfo:
 
     head: str | None = None
     commits: dict[str, str] = field(default_factory=dict)
+    shallow: bool = False  # a shallow clone: the history that says which commit last touched a file is missing
 
     @classmethod
     def read(cls, root: Path, cache: BuildCache | None = None) -> GitInfo:
         """With a cache, the log is read again only after a commit (HEAD moved)."""
         try:
-            head = run_git(root, "rev-parse", "HEAD").strip()
+            head, shallow = run_git(root, "rev-parse", "HEAD", "--is-shallow-repository").split()
             key = ("git", root, head)
             if cache is not None and key in cache.results:
                 kept: GitInfo = cache.results[key]
                 return kept
-            touched = commits_by_file(root, ["."])
-        except GitError:
+            # In a shallow clone every file seems last touched by the oldest commit fetched:
+            # the commits of records are unknown, not that one.
+            touched = commits_by_file(root, ["."]) if shallow != "true" else {}
+        except (GitError, ValueError):
             return cls()
-        info = cls(head, {path: commits[0] for path, commits in touched.items()})
+        info = cls(head, {path: commits[0] for path, commits in touched.items()}, shallow == "true")
         if cache is not None:
             cache.results[key] = info
         return info
@@ -72,6 +75,15 @@ class GitInfo:
 
         threading.Thread(target=run, name="qms-git", daemon=True).start()
         return future
+
+    @property
+    def warning(self) -> str | None:
+        if not self.shallow:
+            return None
+        return _(
+            "this is a shallow git clone: the commits of evidence records are unknown (fetch the whole "
+            "history, e.g. actions/checkout with fetch-depth: 0)"
+        )
 
 
 @collector_paused()

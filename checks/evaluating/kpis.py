@@ -15,12 +15,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..i18n import _
 from ..loading.data import DataError
 from ..loading.localcode import describe_raise
 from ..loading.references import resolve_function
 from ..model import Kpi, Manual
 from ..results import Outcome
-from .periods import Period, calendar_period
+from .periods import Period, calendar_period, period_from_label
 from .rules import Context, roles_with_activity
 
 KPI_MISS_ANALYSIS = "kpi-miss-analysis"  # evidence type: cause and action for a missed target
@@ -43,6 +44,7 @@ class KpiValue:
     verdict: str  # met / missed / no-target / no-data
     partial: bool  # the period has not ended as of the evaluation date
     analysis: str | None = None  # id of the miss analysis record, if any
+    reason: str | None = None  # why a period has no data, when a data file says why
 
 
 def verdict(target: str | None, measure: Measure | None) -> str:
@@ -111,15 +113,40 @@ def _evaluate_kpi(kpi: Kpi, ctx: Context) -> list[KpiValue]:
     func = resolve_function(kpi.compute, ctx.manual.root)
     frame = source_frame(kpi, ctx)
     analyses = _analyses(ctx, kpi.id)
+    empty = _header_only(kpi, ctx)
     values = []
     for period in kpi_periods(kpi, ctx.as_of, ctx.records_start):
         measure = func(frame, period, ctx.manual) if len(frame) else None
         if measure is not None and not isinstance(measure, Measure):
             raise TypeError(f"{kpi.compute} returned {measure!r}, not a Measure")
+        reason = next((why for window, why in empty if measure is None and _overlap(window, period)), None)
         values.append(
-            KpiValue(period, measure, verdict(kpi.target, measure), period.end > ctx.as_of, analyses.get(period.label))
+            KpiValue(
+                period,
+                measure,
+                verdict(kpi.target, measure),
+                period.end > ctx.as_of,
+                analyses.get(period.label),
+                reason,
+            )
         )
     return values
+
+
+def _header_only(kpi: Kpi, ctx: Context) -> list[tuple[Period, str]]:
+    """The periods of the source records whose data files have a header but no rows, each
+    with the sentence that says so (the files were read for the KPI's frame already)."""
+    found = []
+    for record in ctx.records_of(kpi.source_type):
+        for rel, frame in ctx.tables(record):
+            if frame.empty and record.date is not None:  # records without a date do not exist as of any day
+                window = period_from_label(record.period) if record.period else calendar_period(record.date, 1)
+                found.append((window, _("{file} has a header but no rows").format(file=rel)))
+    return found
+
+
+def _overlap(a: Period, b: Period) -> bool:
+    return a.start <= b.end and b.start <= a.end
 
 
 def _analyses(ctx: Context, kpi_id: str) -> dict[str, str]:
@@ -202,6 +229,7 @@ def kpi_documents(ctx: Context) -> list[dict[str, Any]]:
                     "verdict": value.verdict,
                     "partial": value.partial,
                     "analysis": value.analysis,
+                    "reason": value.reason,
                 }
             )
         documents.append(doc)

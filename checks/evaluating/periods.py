@@ -12,7 +12,39 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..i18n import _
+
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+# An evaluation looks a few periods (of up to MAX_DURATION_YEARS) and a trend's months back
+# and forward from its date: within these bounds every date it works out exists.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+MAX_DURATION_YEARS = 100
+MAX_TREND_MONTHS = 120
+
+
+def check_as_of(day: dt.date) -> str | None:
+    """Why `day` cannot be an evaluation date, or None."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    message = _("{day} is outside the dates a manual is evaluated at ({earliest} to {latest})")
+    return message.format(day=day.isoformat(), earliest=EARLIEST.isoformat(), latest=LATEST.isoformat())
+
+
+def duration_problem(text: str, *, positive: bool) -> str | None:
+    """Why a duration written in the manual cannot be used, or None: a period that recurs
+    must not be empty (`P0Y`), and none may pass MAX_DURATION_YEARS (`P99999Y`)."""
+    try:
+        d = parse_duration(text)
+    except ValueError:
+        return None  # the schema reports its form
+    days = d.total_months * 31 + d.days
+    if positive and days == 0:
+        return _("'{text}' is an empty duration; a period must last at least a day").format(text=text)
+    if days > MAX_DURATION_YEARS * 366:
+        message = _("'{text}' is longer than {years} years")
+        return message.format(text=text, years=MAX_DURATION_YEARS)
+    return None
 
 
 @dataclass(frozen=True)
@@ -134,7 +166,7 @@ def month_ends_before(as_of: dt.date, count: int) -> list[dt.date]:
     """The last `count` month ends strictly before `as_of`, oldest first."""
     ends = []
     day = as_of.replace(day=1) - dt.timedelta(days=1)
-    for _ in range(count):
+    for _month in range(count):
         ends.append(day)
         day = day.replace(day=1) - dt.timedelta(days=1)
     return sorted(ends)

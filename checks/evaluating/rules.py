@@ -132,7 +132,7 @@ class Context:
         columns = self.manual.evidence_types[record.type].data_columns
         for path in record.data_files:
             rel = relpath(path, self.manual.root)
-            yield rel, self.data.table(path, columns, rel)
+            yield rel, self.data.table(path, columns, rel, record.type)
 
     def type_title(self, type_id: str) -> str:
         etype = self.manual.evidence_types.get(type_id)

@@ -7,6 +7,9 @@ names the file, the column and the first bad row (as a spreadsheet shows it).
 from __future__ import annotations
 
 import codecs
+import csv
+import functools
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +19,7 @@ import pandas as pd
 from ..cache import Stamp, stamp
 from ..i18n import _
 from ..model import DataColumn
+from .workbook import WorkbookError, read_workbook
 
 try:
     import pyarrow as pa
@@ -29,6 +33,16 @@ except ImportError:  # pragma: no cover - pyarrow is a dependency; keep working 
 _TRUE = {"true", "1", "yes", "y", "t", "是", "√"}
 _FALSE = {"false", "0", "no", "n", "f", "否", "×"}
 _UTF8 = ("utf-8", "utf-8-sig")
+
+
+@dataclass(frozen=True)
+class DataLimits:
+    """How much a data file may hold before it is refused, so that reading it takes bounded
+    time and memory (`qms --max-workbook-mb ...`, or the plugin's options of the same names)."""
+
+    max_workbook_mb: int = 32  # a workbook's sheets and strings, uncompressed (openpyxl: ~2 MB/s)
+    max_workbook_rows: int = 200_000  # rows of its data sheet
+    max_csv_mb: int = 1024  # a CSV file (Arrow reads tens of megabytes a second)
 
 
 class DataError(Exception):
@@ -57,13 +71,25 @@ def detect_encoding(raw: bytes) -> str:
 
 
 def read_table(
-    path: Path, columns: tuple[DataColumn, ...], rel: str, encoding: str | None = None, *, threads: bool = True
+    path: Path,
+    columns: tuple[DataColumn, ...],
+    rel: str,
+    encoding: str | None = None,
+    *,
+    threads: bool = True,
+    limits: DataLimits = DataLimits(),
+    type_id: str | None = None,
 ) -> pd.DataFrame:
-    """The file as a DataFrame with one typed column per declared column. `threads=False`
-    keeps Arrow to the calling thread: for a read in the background, which would otherwise
-    take every core from the foreground."""
-    fast = _read_csv_typed(path, columns, rel, encoding, threads) if path.suffix.lower() == ".csv" else None
-    frame = fast if fast is not None else _read_table(path, columns, rel, encoding)
+    """The file as a DataFrame with one typed column per declared column (a workbook: from the
+    sheet of evidence type `type_id`, see checks.loading.workbook). `threads=False` keeps
+    Arrow to the calling thread: for a read in the background, which would otherwise take
+    every core from the foreground."""
+    csv = path.suffix.lower() == ".csv"
+    if csv and _size(path) > limits.max_csv_mb << 20:
+        message = _("the file is {size:.0f} MB, over the limit of {limit} MB for a CSV file (--max-csv-mb)")
+        raise DataError(rel, message.format(size=_size(path) / (1 << 20), limit=limits.max_csv_mb))
+    fast = _read_csv_typed(path, columns, rel, encoding, threads) if csv else None
+    frame = fast if fast is not None else _read_table(path, columns, rel, encoding, limits, type_id)
     _check_allowed(frame, columns, rel)
     return frame
 
@@ -87,17 +113,33 @@ def _check_allowed(frame: pd.DataFrame, columns: tuple[DataColumn, ...], rel: st
             _first_bad(values, above, column, rel, _("above the maximum {limit}").format(limit=column.maximum))
 
 
-def _read_table(path: Path, columns: tuple[DataColumn, ...], rel: str, encoding: str | None) -> pd.DataFrame:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the read says what is wrong with it
+
+
+def _read_table(
+    path: Path,
+    columns: tuple[DataColumn, ...],
+    rel: str,
+    encoding: str | None,
+    limits: DataLimits,
+    type_id: str | None = None,
+) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".xlsx":
-            frame = pd.read_excel(path, dtype=str, engine="openpyxl")
+            frame = read_workbook(path, limits.max_workbook_mb, limits.max_workbook_rows, type_id)
         elif suffix == ".csv":
             frame = _read_csv(path, encoding or _csv_encoding(path, rel))
         else:
             raise DataError(rel, f"unsupported data file type '{suffix}' (use .csv or .xlsx)")
     except DataError:
         raise
+    except WorkbookError as exc:
+        raise DataError(rel, str(exc), exc.column or "-", exc.row) from None
     except pd.errors.EmptyDataError:
         raise DataError(rel, "the file is empty (no header row)") from None
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -105,7 +147,32 @@ def _read_table(path: Path, columns: tuple[DataColumn, ...], rel: str, encoding:
     except Exception as exc:  # openpyxl raises assorted errors for corrupt workbooks
         raise DataError(rel, f"cannot read data: {type(exc).__name__}: {exc}") from None
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    _refuse_duplicate_header(path, frame, rel, encoding)
     return _typed(frame, columns, rel)
+
+
+_MANGLED = re.compile(r"^(.*)\.(\d+)$")  # pandas renames a second `status` column `status.1`
+
+
+def _refuse_duplicate_header(path: Path, frame: pd.DataFrame, rel: str, encoding: str | None) -> None:
+    names = list(frame.columns)
+    if not any((m := _MANGLED.match(n)) and m.group(1) in names for n in names):
+        return
+    if path.suffix.lower() == ".xlsx":
+        header = list(pd.read_excel(path, header=None, nrows=1, dtype=str, engine="openpyxl").iloc[0])
+    else:
+        header = next(csv.reader([_first_line(path, encoding or _csv_encoding(path, rel))]), [])
+    seen: dict[str, int] = {}
+    for index, name in enumerate(str(h).strip().lstrip("\ufeff") for h in header):
+        if name in seen:
+            message = _("column '{name}' appears twice in the header (columns {first} and {second})")
+            raise DataError(rel, message.format(name=name, first=seen[name] + 1, second=index + 1), name, 1)
+        seen[name] = index
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        return handle.readline()
 
 
 def _csv_encoding(path: Path, rel: str) -> str:
@@ -246,11 +313,10 @@ def _convert_as_is(values: pd.Series, column: DataColumn, rel: str) -> pd.Series
             _first_bad(values, present & converted.isna(), column, rel, "not a number")
             if column.type == "integer":
                 _first_bad(values, present & (converted % 1 != 0), column, rel, "not a whole number")
+                _first_bad(values, present & ~_exact(values, converted), column, rel, _INEXACT)
             return converted
         case "date" | "datetime":
-            converted = pd.to_datetime(values, errors="coerce", format="ISO8601")
-            if (present & converted.isna()).any():  # e.g. 2025/3/4 9:15 from Excel
-                converted = pd.to_datetime(values, errors="coerce", format="mixed")
+            converted = _to_datetime(values, column, rel)
             _first_bad(values, present & converted.isna(), column, rel, f"not a {column.type}")
             return converted.dt.normalize() if column.type == "date" else converted
         case "boolean":
@@ -261,6 +327,63 @@ def _convert_as_is(values: pd.Series, column: DataColumn, rel: str) -> pd.Series
             _first_bad(values, present & result.isna(), column, rel, "not a yes/no value")
             return result
     return values
+
+
+_INEXACT = "a whole number too large to be read exactly (beyond 64 bits, or 2^53 in a column with empty cells)"
+
+
+def _exact(values: pd.Series, converted: pd.Series) -> pd.Series:
+    """Whether each whole number was read as exactly the number written: pandas reads one
+    beyond 64 bits as a Python int (or an unsigned one, or a float from `1e20`), and one
+    above 2^53 in a column with empty cells as a float, each without a word."""
+    exact = pd.Series(True, index=values.index)
+    large = converted.abs() >= 2**53  # below, every whole number is held exactly
+    for index in large[large.fillna(False).astype(bool)].index:
+        number = converted[index]
+        try:
+            written = int(str(values[index]).strip())
+        except ValueError:
+            exact[index] = False
+            continue
+        exact[index] = -(2**63) <= written < 2**63 and not isinstance(number, float) and int(number) == written
+    return exact
+
+
+def _to_datetime(values: pd.Series, column: DataColumn, rel: str) -> pd.Series:
+    """Times as written, on their own clock: a column whose times carry one UTC offset is
+    read at that offset; times with different offsets (or some with and some without) are
+    refused, naming the first that differs, rather than shifted without a word."""
+    try:
+        converted = pd.to_datetime(values, errors="coerce", format="ISO8601")
+        if (values.notna() & converted.isna()).any():  # e.g. 2025/3/4 9:15 from Excel
+            converted = pd.to_datetime(values, errors="coerce", format="mixed")
+    except ValueError:  # "Mixed timezones detected"
+        _refuse_mixed_offsets(values, column, rel)
+        raise
+    if isinstance(converted.dtype, pd.DatetimeTZDtype):
+        converted = converted.dt.tz_localize(None)
+    return converted
+
+
+def _refuse_mixed_offsets(values: pd.Series, column: DataColumn, rel: str) -> None:
+    first: tuple[int, object] | None = None
+    for position, text in enumerate(values):
+        if text is None or pd.isna(text):
+            continue
+        try:
+            offset = pd.Timestamp(str(text).strip()).utcoffset()
+        except ValueError:
+            continue  # reported as not a datetime
+        if first is None:
+            first = (position, offset)
+        elif offset != first[1]:
+            message = _("{value!r} has UTC offset {offset} but row {row} has {other}: write times in one zone")
+            shown = message.format(value=text, offset=_offset(offset), row=first[0] + 2, other=_offset(first[1]))
+            raise DataError(rel, shown, column.name, position + 2)
+
+
+def _offset(offset: object) -> str:
+    return "none" if offset is None else str(offset)
 
 
 def _first_bad(values: pd.Series, bad: pd.Series, column: DataColumn, rel: str, what: str) -> None:
@@ -284,22 +407,31 @@ class DataCache:
     tables: dict[tuple[Path, tuple[DataColumn, ...]], Read] = field(default_factory=dict)
     early: dict[tuple[Path, tuple[DataColumn, ...]], Future[Read]] = field(default_factory=dict, repr=False)
     _reader: ThreadPoolExecutor | None = field(default=None, repr=False)
+    limits: DataLimits = DataLimits()
+    # The files read that have a header but no rows, by path (each a warning: an export that
+    # came out empty looks like a period with nothing in it).
+    header_only: dict[Path, str] = field(default_factory=dict)
 
-    def table(self, path: Path, columns: tuple[DataColumn, ...], rel: str) -> pd.DataFrame:
+    def table(self, path: Path, columns: tuple[DataColumn, ...], rel: str, type_id: str | None = None) -> pd.DataFrame:
+        """The file read as `read_table` reads it (`type_id`: the evidence type it is data of)."""
         key, now = (path, columns), stamp(path)
         kept = self.tables.get(key)
         if kept is None or kept[0] != now or now is None:
             early = self.early.pop(key, None)
-            kept = early.result() if early is not None else _read(path, columns, rel, now)
+            read = functools.partial(_read, path, columns, rel, now, limits=self.limits, type_id=type_id)
+            kept = early.result() if early is not None else read()
             if kept[0] != now or now is None:  # changed since the early read began
-                kept = _read(path, columns, rel, now)
+                kept = read()
             self.tables[key] = kept
         found = kept[1]
+        self.header_only.pop(path, None)
         if isinstance(found, DataError):
             raise found
+        if found.empty:
+            self.header_only[path] = rel
         return found
 
-    def read_early(self, path: Path, columns: tuple[DataColumn, ...], rel: str) -> None:
+    def read_early(self, path: Path, columns: tuple[DataColumn, ...], rel: str, type_id: str | None = None) -> None:
         """Start reading the file unless it is read (and unchanged) or being read already.
         One file at a time, in the order asked, by Arrow in this one thread: the foreground
         keeps its core (with all of Arrow's threads, it loses about as much time as the
@@ -311,11 +443,21 @@ class DataCache:
             return
         if self._reader is None:
             self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qms-data")
-        self.early[key] = self._reader.submit(_read, path, columns, rel, now, threads=False)
+        self.early[key] = self._reader.submit(
+            _read, path, columns, rel, now, threads=False, limits=self.limits, type_id=type_id
+        )
 
 
-def _read(path: Path, columns: tuple[DataColumn, ...], rel: str, now: Stamp | None, threads: bool = True) -> Read:
+def _read(
+    path: Path,
+    columns: tuple[DataColumn, ...],
+    rel: str,
+    now: Stamp | None,
+    threads: bool = True,
+    limits: DataLimits = DataLimits(),
+    type_id: str | None = None,
+) -> Read:
     try:
-        return (now, read_table(path, columns, rel, threads=threads))
+        return (now, read_table(path, columns, rel, threads=threads, limits=limits, type_id=type_id))
     except DataError as exc:
         return (now, exc)

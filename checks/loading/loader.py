@@ -12,12 +12,13 @@ import functools
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..i18n import _
 from ..model import FieldPath, Issue, Source, format_field
 
 try:  # the C loader is several times faster on large manuals
@@ -29,6 +30,8 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64  # no manual needs more; deeper values would only strain the recursion below
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}", re.M)
 SOURCE_SUFFIXES = (".md", ".yaml", ".yml")
+MANUAL_FOLDERS = ("policy", "evidence")
+SITE_CONFIGS = ("mkdocs.yml", "mkdocs.yaml")
 FENCE = re.compile(r"^---[ \t]*$")
 _CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _KEY_LINE = re.compile(r"^(id|kind)\s*:")
@@ -95,17 +98,34 @@ class LoadResult:
 _ID_LINE = re.compile(r"^id[ \t]*:[ \t]*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)['\"]?[ \t\r]*(?:#.*)?$", re.M)
 
 
-def iter_source_files(root: Path) -> Iterator[Path]:
+@dataclass
+class SourceWalk:
+    """What a walk of the sources saw besides them: nothing it passes over is lost in silence."""
+
+    skipped: list[Path] = field(default_factory=list)  # regular files it did not read as sources
+    issues: list[Issue] = field(default_factory=list)  # links to folders it would not follow
+
+
+def iter_source_files(root: Path, walk: SourceWalk | None = None) -> Iterator[Path]:
     """Every candidate source file under policy/ and evidence/, in a stable order: that of
-    sorted paths (folder by folder). Hidden files and folders are skipped; links to
-    folders are not followed, links to files are."""
-    for top in ("policy", "evidence"):
+    sorted paths (folder by folder). Hidden files and folders are skipped. Links to files are
+    followed; so are links to folders inside the manual's folder (each folder is walked once),
+    while a link to a folder outside it is reported in `walk`. Files that are not sources are
+    listed in `walk`, for `checks.loading.lookalikes` to look at."""
+    walk = walk if walk is not None else SourceWalk()
+    real_root = os.path.realpath(root)
+    walked: set[str] = set()  # real paths of the folders walked: a link to one of them adds nothing
+    for top in MANUAL_FOLDERS:
         base = root / top
         if base.is_dir():
-            yield from _walk_sources(base)
+            yield from _walk_sources(base, root, real_root, walked, walk)
 
 
-def _walk_sources(folder: Path) -> Iterator[Path]:
+def _walk_sources(folder: Path, root: Path, real_root: str, walked: set[str], walk: SourceWalk) -> Iterator[Path]:
+    real = os.path.realpath(folder)
+    if real in walked:
+        return
+    walked.add(real)
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: os.path.normcase(e.name))  # as paths sort
@@ -113,11 +133,43 @@ def _walk_sources(folder: Path) -> Iterator[Path]:
         return
     for entry in entries:
         if entry.name.startswith("."):
+            if entry.is_file(follow_symlinks=False):
+                walk.skipped.append(folder / entry.name)
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk_sources(folder / entry.name)
+            yield from _walk_sources(folder / entry.name, root, real_root, walked, walk)
+        elif entry.is_symlink() and entry.is_dir():
+            target = os.path.realpath(entry.path)
+            if target == real_root or target.startswith(os.path.join(real_root, "")):
+                yield from _walk_sources(folder / entry.name, root, real_root, walked, walk)
+            else:
+                rel = relpath(folder / entry.name, root)
+                message = _("symbolic link to a folder outside the manual ({target}); its files are not loaded")
+                walk.issues.append(Issue(rel, None, "-", message.format(target=os.readlink(entry.path))))
         elif entry.name.lower().endswith(SOURCE_SUFFIXES) and entry.is_file():
             yield folder / entry.name
+        elif entry.is_file():
+            walk.skipped.append(folder / entry.name)
+        elif entry.is_symlink():
+            message = _("symbolic link to nothing ({target}); nothing is loaded from it")
+            walk.issues.append(
+                Issue(
+                    relpath(folder / entry.name, root),
+                    None,
+                    "-",
+                    message.format(target=os.readlink(entry.path)),
+                    "warning",
+                )
+            )
+
+
+def part_of_manual(path: Path, root: Path) -> bool:
+    """Whether writing `path` would change what the manual is: a file under policy/ or
+    evidence/ (sources, attachments, data, or a new file the loader would read) or the
+    site's configuration. Links are followed, so a link to a source counts as one."""
+    where, root = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+    folders = [Path(os.path.realpath(root / name)) for name in MANUAL_FOLDERS]
+    return any(where == f or where.is_relative_to(f) for f in folders) or where in [root / n for n in SITE_CONFIGS]
 
 
 def relpath(path: Path, root: Path) -> str:
@@ -468,7 +520,7 @@ def load_text(text: str, path: Path, rel: str) -> LoadResult:
             first = text.split("\n", 1)[0]
             if _KEY_LINE.match(first):
                 return LoadResult(issues=(Issue(rel, 1, "-", "front matter must start with a '---' line"),))
-            return LoadResult(page=Source(path, rel, body=text))
+            return LoadResult(page=Source(path, rel, body=text), issues=_unloaded_page(text, rel))
         first_line = 2
     else:
         if not text.strip():
@@ -479,12 +531,56 @@ def load_text(text: str, path: Path, rel: str) -> LoadResult:
         return LoadResult(issues=tuple(issues))
     if is_markdown and (data is None or (isinstance(data, dict) and "kind" not in data and "id" not in data)):
         # Markdown front matter for MkDocs only (title, hide, ...): a page, not an object.
-        return LoadResult(page=Source(path, rel, body=body, lines=lines, body_line=body_line))
+        page = Source(path, rel, body=body, lines=lines, body_line=body_line)
+        return LoadResult(page=page, issues=_object_keys_in_other_case(data, page))
     if not isinstance(data, dict):
         found = "nothing" if data is None else type(data).__name__
         return LoadResult(issues=(Issue(rel, first_line, "-", f"expected a mapping of fields, found {found}"),))
     source = Source(path, rel, body=body, lines=lines, body_line=body_line)
     return LoadResult(document=RawDocument(source, data))
+
+
+def _unloaded_page(text: str, rel: str) -> tuple[Issue, ...]:
+    """A warning for a Markdown file without front matter that was meant to be an object:
+    emptied, or with its fence broken (the fields are read as the page's text)."""
+    if not text.strip():
+        return (Issue(rel, None, "-", _("empty file: neither an object nor a page with text"), "warning"),)
+    if looks_like_object(text):
+        message = _(
+            "looks like front matter (id and kind) but the file does not start with a '---' line: it is "
+            "read as a plain page, not an object"
+        )
+        return (Issue(rel, 1, "-", message, "warning"),)
+    return ()
+
+
+def _object_keys_in_other_case(data: Any, page: Source) -> tuple[Issue, ...]:
+    """A warning for front matter keys such as `Id:` or `KIND:`: keys are lower case, and
+    without `id` and `kind` the file is a plain page."""
+    if not isinstance(data, dict):
+        return ()
+    message = _(
+        "'{key}' is not '{lower}' (keys are lower case): without id and kind the file is read as a plain "
+        "page, not an object"
+    )
+    return tuple(
+        page.issue((key,), message.format(key=key, lower=key.lower()), "warning")
+        for key in data
+        if isinstance(key, str) and key.lower() in ("id", "kind") and key not in ("id", "kind")
+    )
+
+
+_LEADING_KEY = re.compile(r"^(id|kind)[ \t]*:[ \t]*\S", re.M)
+_LEADING_END = re.compile(r"^(#|```|~~~)", re.M)
+
+
+def looks_like_object(text: str) -> bool:
+    """Whether the start of a text (before its first heading or code fence, within 4 KB) has
+    an `id:` line and a `kind:` line, as an object's fields do."""
+    head = text[:4096]
+    end = _LEADING_END.search(head)
+    keys = {m.group(1) for m in _LEADING_KEY.finditer(head, 0, end.start() if end else len(head))}
+    return keys == {"id", "kind"}
 
 
 _PLAIN = frozenset([str, int, float, bool, type(None)])

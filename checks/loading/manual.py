@@ -13,7 +13,8 @@ from ..model import HELD_BACK, DataColumn, Issue, Manual
 from ..progress import NO_PROGRESS, Progress
 from .build import build, data_columns, resolve_relative
 from .data import DataCache
-from .loader import RawDocument, iter_source_files, load_file, relpath
+from .loader import RawDocument, SourceWalk, iter_source_files, load_file, relpath
+from .lookalikes import unloaded_lookalikes
 from .references import check_manual, sha256_of
 from .schema import DocumentValidator, check_type_fields, evidence_validator, open_evidence_validator, validate_document
 from .suggestions import suggest_id
@@ -71,7 +72,8 @@ def load_manual(
     documents: list[RawDocument] = []
     seen: set[Path] = set()  # for the cache to forget the files that are gone
     early = _EarlyReads(data, root) if data is not None else None
-    paths = list(iter_source_files(root))
+    walk = SourceWalk()
+    paths = list(iter_source_files(root, walk))
     progress.start(_("Reading the manual's files"), len(paths))
     for path in paths:
         progress.advance()
@@ -107,6 +109,8 @@ def load_manual(
             manual.broken.add(doc.data["id"])
     progress.start(_("Checking references and attachments"))
     issues.extend(check_manual(manual, digest=cache.digest if cache is not None else sha256_of))
+    issues.extend(walk.issues)
+    issues.extend(unloaded_lookalikes(walk.skipped, manual))
     if cache is not None:
         cache.forget_missing(seen)
     ordered_issues = sorted(set(issues), key=lambda i: (i.path, i.line or 0, i.field, i.message))
@@ -143,7 +147,7 @@ class _EarlyReads:
             elif kind == "evidence" and d.get("type") in self.read and (columns := self.columns.get(d.get("type"))):
                 for written in d.get("data") or []:
                     path = resolve_relative(doc.source, written)
-                    self.data.read_early(path, columns, relpath(path, self.root))
+                    self.data.read_early(path, columns, relpath(path, self.root), d.get("type"))
         except Exception:  # unchecked front matter (a list of numbers, a bad path): the schema will say
             return
 

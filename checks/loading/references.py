@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..evaluating.doccontrol import check_documents
+from ..evaluating.periods import duration_problem
 from ..model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
 from .clauses import parse_clauses
 from .localcode import LocalCodeError, LocalReferenceError, check_signature, is_local, load_function
@@ -133,6 +135,8 @@ def _policies(manual: Manual) -> Iterator[Issue]:
         yield from _ref(manual, policy, ("owner",), policy.owner, "role", "role")
         yield from _ref(manual, policy, ("approving_role",), policy.approving_role, "role", "role")
         yield from _ref(manual, policy, ("reviewing_role",), policy.reviewing_role, "role", "role")
+        if policy.review is not None:
+            yield from _duration(policy, ("review", "cycle"), policy.review.cycle, positive=True)
         _clauses, duplicates = parse_clauses(policy.source.body or "", policy.source.body_line)
         for line, number in duplicates:
             yield Issue(policy.source.rel, line, "body", f"section number {number} is used by two headings")
@@ -184,6 +188,11 @@ def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], acti
             manual, cp, at + ("nonconformities", "evidence"), scope["evidence"], "evidence-type", "evidence type"
         )
     yield from _clause(manual, cp, at + ("nonconformities", "clause"), scope.get("clause"))
+    yield from _duration(cp, at + ("every",), rule.get("every"), positive=True)
+    yield from _duration(cp, at + ("warn",), rule.get("warn"), positive=False)
+    yield from _duration(
+        cp, at + ("rows", "within", "max"), ((rule.get("rows") or {}).get("within") or {}).get("max"), positive=False
+    )
     due = rule.get("due")
     if isinstance(due, str) and "#" in due:
         plan_id, _sep, row_id = due.partition("#")
@@ -222,6 +231,12 @@ def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], acti
         for name in named:
             if columns and name not in columns:
                 yield cp.source.issue(at + ("rows",), f"evidence type '{etype.id}' has no data column '{name}'")
+
+
+def _duration(obj: ManualObject, field: FieldPath, text: Any, *, positive: bool) -> Iterator[Issue]:
+    problem = duration_problem(text, positive=positive) if isinstance(text, str) else None
+    if problem:
+        yield obj.source.issue(field, problem)
 
 
 def _days_in(month: int) -> int:
@@ -264,7 +279,7 @@ def _evidence_types(manual: Manual) -> Iterator[Issue]:
 
 
 def _evidence(manual: Manual, digest: Callable[[Path], str]) -> Iterator[Issue]:
-    evidence_dir = manual.evidence_dir.resolve()
+    folders = (manual.evidence_dir, manual.root.resolve())
     for record in manual.evidence.values():
         yield from _ref(manual, record, ("owner",), record.owner, "role", "role")
         for index, cp_id in enumerate(record.satisfies):
@@ -273,7 +288,7 @@ def _evidence(manual: Manual, digest: Callable[[Path], str]) -> Iterator[Issue]:
             if cp_id not in record.satisfies:
                 yield record.source.issue(("confirmed", cp_id), f"confirms '{cp_id}', which is not in satisfies")
         for index, att in enumerate(record.attachments):
-            problems = list(_file(record, ("attachments", index, "path"), att.path, evidence_dir, att.resolved))
+            problems = list(_file(record, ("attachments", index, "path"), att.path, folders, att.resolved))
             yield from problems
             if not problems:
                 actual = digest(att.resolved)
@@ -283,7 +298,7 @@ def _evidence(manual: Manual, digest: Callable[[Path], str]) -> Iterator[Issue]:
                         f"digest mismatch for {att.path}: the file's sha256 is {actual}",
                     )
         for index, (written, resolved) in enumerate(zip(record.data.get("data", []), record.data_files, strict=True)):
-            yield from _file(record, ("data", index), written, evidence_dir, resolved)
+            yield from _file(record, ("data", index), written, folders, resolved)
             if Path(written).suffix.lower() not in DATA_SUFFIXES:
                 yield record.source.issue(("data", index), f"data file must be .csv or .xlsx, not '{written}'")
         etype = manual.evidence_types.get(record.type)
@@ -291,12 +306,20 @@ def _evidence(manual: Manual, digest: Callable[[Path], str]) -> Iterator[Issue]:
             yield record.source.issue(("data",), f"evidence type '{etype.id}' declares no data_columns for data files")
 
 
-def _file(record: Evidence, field: FieldPath, written: str, evidence_dir: Path, resolved: Path) -> Iterator[Issue]:
+def _file(
+    record: Evidence, field: FieldPath, written: str, folders: tuple[Path, Path], resolved: Path
+) -> Iterator[Issue]:
+    """`folders`: the manual's evidence/ as records are reached (the root resolved, the rest
+    as walked), and the manual's real root."""
+    evidence_dir, real_root = folders
     if Path(written).is_absolute() or written.startswith("\\"):
         yield record.source.issue(field, f"'{written}' must be a path relative to the record, not absolute")
         return
     unresolved = record.source.path.parent / written
-    if not is_inside(resolved, evidence_dir):
+    # Where the path leads as written (through a linked folder of records the loader followed)
+    # must be in evidence/, and where it really is must be in the manual.
+    lexical = Path(os.path.normpath(unresolved))
+    if not is_inside(lexical, evidence_dir) or not is_inside(resolved, real_root):
         yield record.source.issue(field, f"'{written}' points outside evidence/")
     elif unresolved.is_symlink():
         yield record.source.issue(field, f"'{written}' is a symbolic link; commit the file itself")

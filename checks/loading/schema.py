@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -20,6 +21,18 @@ from .loader import RawDocument, to_json_compatible
 from .suggestions import did_you_mean
 
 _FORMATS = jsonschema.FormatChecker(["date"])
+_DOLLAR = re.compile(r"(?<!\\)\$")  # an unescaped $
+
+
+def _whole_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Any:
+    """`pattern` as JSON Schema (ECMA-262) reads it: `$` is the end of the string. Python's
+    `$` also matches before a final line break, so "cp-x\\n" would pass the id rule (the
+    compiled quick check already reads it this way: both must agree)."""
+    if validator.is_type(instance, "string") and not re.search(_DOLLAR.sub(r"\\Z", pattern), instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Draft202012 = jsonschema.validators.extend(Draft202012Validator, {"pattern": _whole_pattern})
 
 
 @cache
@@ -59,7 +72,7 @@ class DocumentValidator:
     one by one and shared, as compiling is slow and most of a schema is often common."""
 
     def __init__(self, schema: dict[str, Any], parts: list[dict[str, Any]] | None = None) -> None:
-        self.full = Draft202012Validator(schema, format_checker=_FORMATS)
+        self.full = _Draft202012(schema, format_checker=_FORMATS)
         quick = [_compiled(part) for part in parts or [schema]]
         self.quick = None if None in quick else quick
 
@@ -288,6 +301,8 @@ def validate_document(doc: RawDocument, schema: dict[str, Any] | DocumentValidat
     issues = []
     for error in sorted(validator.full.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         issues.extend(_issues_for(doc, error))
+    if not issues:  # the two validators disagree: never let the quick "no" pass in silence
+        issues.append(doc.source.issue((), "does not match the schema of its kind (see `qms schema`)"))
     return sorted(set(issues), key=lambda i: (i.line or 0, i.field, i.message))
 
 

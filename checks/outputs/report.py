@@ -269,27 +269,32 @@ def _verdict(verdict: str) -> Text:
 
 
 def kpi_csv_report(kpis: list[dict[str, Any]]) -> str:
+    """One row per KPI value; a KPI that could not be computed keeps a row with its error."""
     import csv
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
         ["kpi", "title", "period", "value", "unit", "target", "verdict", "numerator", "denominator", "partial"]
+        + ["reason", "error"]
     )
     for kpi in kpis:
-        for v in kpi["values"]:
+        head = [kpi["id"], kpi["title"]]
+        if kpi["error"]:
             writer.writerow(
-                [
-                    kpi["id"],
-                    kpi["title"],
-                    v["period"],
-                    v["value"],
-                    kpi["unit"],
-                    kpi["target"] or "",
-                    v["verdict"],
-                    v["numerator"],
-                    v["denominator"],
-                    v["partial"],
-                ]
+                _cells([*head, "", "", kpi["unit"], kpi["target"] or "", "error", "", "", ""] + ["", kpi["error"]])
             )
+        for v in kpi["values"]:
+            row = [*head, v["period"], v["value"], kpi["unit"], kpi["target"] or "", v["verdict"]]
+            row += [v["numerator"], v["denominator"], v["partial"], v.get("reason") or "", ""]
+            writer.writerow(_cells(row))
     return buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cells(row: list[Any]) -> list[Any]:
+    """Text a spreadsheet would run as a formula (`=HYPERLINK(...)` in a KPI's title) is
+    written with a leading apostrophe, which shows it as text; numbers are left as they are."""
+    return [f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell for cell in row]

@@ -28,6 +28,7 @@ from typing import Any
 from ...evaluating.evaluate import evaluate
 from ...evaluating.periods import Period, period_from_label
 from ...i18n import _
+from ...loading.data import DataCache
 from ...model import Manual
 from ...progress import NO_PROGRESS, Progress
 from ...results import document_json, to_document
@@ -64,6 +65,8 @@ def build_pack(
     as_of: dt.date | None = None,
     generator: str = "quality-manual",
     progress: Progress = NO_PROGRESS,
+    trusted_html: bool = False,
+    data: DataCache | None = None,
 ) -> PackSummary:
     """Evaluate the manual as of `as_of` (default: the period's last day) and write the pack.
 
@@ -77,7 +80,7 @@ def build_pack(
     output = Path(output).absolute()
     _check_output(manual, output)
 
-    results = evaluate(manual, as_of, progress=progress)
+    results = evaluate(manual, as_of, data=data, progress=progress)
     doc = to_document(results, generator)
     progress.start(_("Writing the audit pack"))
     selection = select(manual, doc, window, as_of)
@@ -88,6 +91,7 @@ def build_pack(
         nonconformities=selection.nonconformities,
         packed=frozenset(selection.files),
         used_by=selection.used_by,
+        trusted_html=trusted_html,
     )
     page = render_manual(ctx, period, window, as_of, generator)
 

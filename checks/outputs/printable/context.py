@@ -29,6 +29,7 @@ class Context:
     used_by: dict[str, list[str]] = field(default_factory=dict)  # record id -> checkpoint ids
     anchors: dict[str, str] = field(default_factory=dict)  # object id -> element id in the page
     files: dict[str, str] = field(default_factory=dict)  # source rel path -> element id
+    trusted_html: bool = False  # raw HTML in policy bodies is kept as written
 
     @classmethod
     def make(
@@ -40,8 +41,9 @@ class Context:
         nonconformities: list[Nonconformity] | None = None,
         packed: frozenset[str] = frozenset(),
         used_by: dict[str, list[str]] | None = None,
+        trusted_html: bool = False,
     ) -> Context:
-        ctx = cls(manual, doc, records or [], nonconformities or [], packed, used_by or {})
+        ctx = cls(manual, doc, records or [], nonconformities or [], packed, used_by or {}, trusted_html=trusted_html)
         for policy in manual.policies.values():
             ctx.anchors[policy.id] = anchor("doc", policy.id)
             ctx.files[policy.source.rel] = anchor("doc", policy.id)

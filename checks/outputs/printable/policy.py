@@ -19,6 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 from ...evaluating.doccontrol import last_review, next_review
 from ...i18n import _
 from ...model import Policy
+from ..html import sanitize
 from .context import Context, inside
 from .markup import SYMBOLS, anchor, badge, css_class, e, href, row, table
 
@@ -111,7 +112,8 @@ _CLAUSE_TEXT = re.compile(r"^(\d+(?:\.\d+)*)\.?(?:\s|$)")
 
 
 def render_policy_body(ctx: Context, policy: Policy) -> str:
-    """The policy's Markdown as HTML: raw HTML stays text, links stay inside the pack."""
+    """The policy's Markdown as HTML: raw HTML sanitized (unless the context trusts it), links and
+    images kept inside the pack."""
     lines, in_code = [], False
     for line in (policy.source.body or "").split("\n"):
         if _FENCE.match(line):
@@ -123,7 +125,8 @@ def render_policy_body(ctx: Context, policy: Policy) -> str:
         extensions=["tables", "fenced_code", "attr_list", "admonition", _PackExtension(ctx, policy)],
         output_format="html",
     )
-    return str(converter.convert("\n".join(lines)))
+    html = str(converter.convert("\n".join(lines)))
+    return html if ctx.trusted_html else sanitize(html, offline=True)
 
 
 def _reference(ctx: Context, match: re.Match[str]) -> str:
@@ -141,8 +144,6 @@ class _PackExtension(Extension):
         super().__init__()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")  # raw HTML is shown as text, never run
-        md.inlinePatterns.deregister("html")
         # After attr_list (8): nothing may add an attribute once this has checked them.
         md.treeprocessors.register(_PackLinks(md, self.ctx, self.policy), "qms_pack_links", 7)
 
