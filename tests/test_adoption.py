@@ -159,7 +159,7 @@ def test_the_hooks_of_this_repository_run_in_a_manual_repository(manual_reposito
         policy.write_text(original, encoding="utf-8")
     assert failed.returncode == 1
     assert "qms validate" in failed.stdout and "Failed" in failed.stdout
-    assert "policy/QM-01.md:10: reveiw: unknown field 'reveiw' (did you mean 'review'?)" in failed.stdout
+    assert "policy/QM-01.md:12: reveiw: unknown field 'reveiw' (did you mean 'review'?)" in failed.stdout
 
 
 def test_the_scaffolded_pre_commit_config_runs_the_installed_qms(manual_repository: Path, tmp_path: Path) -> None:
