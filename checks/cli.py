@@ -576,7 +576,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     root = _root(args)
     _refuse_manual_file(args.output, root)
-    manual = _valid_manual(args, root).manual  # the branch's: who approves, what depends on the clauses
+    loaded = load_manual(root)  # the branch's: who approves, what depends on the clauses
+    manual = loaded.manual
+    if not loaded.valid:  # removals often leave references behind: still report what changed
+        for issue in loaded.issues:
+            print(issue, file=sys.stderr)
+        print(_("qms diff: the manual is invalid (see above); what changed is listed all the same"), file=sys.stderr)
     current = {i for kind in KINDS for i in manual.collection(kind)} | manual.broken
     try:
         changes = document_changes(root, args.base)
@@ -590,6 +595,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.output:
         _emit(summary, args.output)
     unrecorded = any(r.recorded is None for r in removals)
+    if not loaded.valid:
+        return EXIT_INVALID
     return EXIT_FINDINGS if any(c.problems for c in changes) or gate.pending or unrecorded else EXIT_OK
 
 

@@ -99,7 +99,7 @@ def test_a_typo_in_one_policy_key_gives_one_message(repository_copy: Path) -> No
     result = run_qms("--root", repository_copy, "validate")
     assert result.returncode == 2
     assert result.stdout.splitlines() == [
-        "policy/TFDL-ITSS-08-01.md:11: reveiw: unknown field 'reveiw' (did you mean 'review'?)"
+        "policy/TFDL-ITSS-08-01.md:13: reveiw: unknown field 'reveiw' (did you mean 'review'?)"
     ]
     summary = result.stderr.splitlines()
     assert summary[0] == "1 problem found"
