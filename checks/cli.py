@@ -473,7 +473,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
     if args.verify is not None:
         if args.period or args.output or args.sign:
-            raise UsageError("--verify takes only the pack to check, --repo, --allowed-signers and --signer")
+            raise UsageError(_("--verify takes only the pack to check, --repo, --allowed-signers and --signer"))
         return _verify_pack(args)
     if not args.period or not args.output:
         raise UsageError("give --period and --output (or --verify PACK)")

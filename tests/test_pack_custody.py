@@ -183,6 +183,27 @@ def test_a_pack_from_a_windows_checkout_matches_the_commit(tmp_path: Path) -> No
     assert [p.split(": ")[0] for p in problems(changed, repo=top)] == ["policy/QP-01.md"]
 
 
+def test_file_names_with_spaces_and_chinese_are_traced(tmp_path: Path) -> None:
+    quality = tmp_path / "company" / "quality"
+    shutil.copytree(FIXTURES / "minimal", quality)
+    audit = quality / "evidence/2025/audit"
+    (audit / "report.txt").rename(audit / "内审 报告.txt")
+    record = audit / "IAR-2025.md"
+    record.write_text(record.read_text("utf-8").replace("path: report.txt", "path: 内审 报告.txt"), "utf-8")
+    top = tmp_path / "company"
+    git(top, "init", "-q", "-b", "main")
+    git(top, "add", ".")
+    git(top, "commit", "-qm", "manual")
+    build_pack(load_manual(quality).manual, "2025", tmp_path / "pack")
+    assert problems(tmp_path / "pack", repo=top) == []
+    files = members(tmp_path / "pack")
+    name = "evidence/2025/audit/内审 报告.txt"
+    forged = store(forge(files, {name: FAKE}), tmp_path / "forged")
+    assert f"{name}: manifest.json lists sha256 {FAKE_DIGEST}, but commit {head(top)} holds {ORIGINAL_DIGEST}" in (
+        problems(forged, repo=top)
+    )
+
+
 def test_a_file_changed_alone_is_named(top: Path, packs: dict[str, Path], tmp_path: Path) -> None:
     files = members(packs["pack"])
     files["policy/QP-01.md"] = files["policy/QP-01.md"].replace("内审".encode(), "外审".encode(), 1)

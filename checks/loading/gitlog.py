@@ -112,15 +112,10 @@ def checkout_digests(root: Path, spec: str) -> set[str]:
     return {here.hexdigest(), crlf.hexdigest()} if text else {here.hexdigest()}
 
 
-def _digest(stream: IO[bytes], size: int | None) -> str:
-    """The sha256 of the next `size` bytes of `stream` (all of it with None), read in chunks."""
+def _digest(stream: IO[bytes], size: int) -> str:
+    """The sha256 of the next `size` bytes of `stream`, read in chunks."""
     digest = hashlib.sha256()
-    remaining = size
-    while remaining is None or remaining > 0:
-        chunk = stream.read(1 << 20 if remaining is None else min(1 << 20, remaining))
-        if not chunk:
-            break
+    while size > 0 and (chunk := stream.read(min(1 << 20, size))):
         digest.update(chunk)
-        if remaining is not None:
-            remaining -= len(chunk)
+        size -= len(chunk)
     return digest.hexdigest()
