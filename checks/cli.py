@@ -200,6 +200,24 @@ def _parser() -> argparse.ArgumentParser:
     pack.add_argument(
         "--trusted-html", action="store_true", help="keep raw HTML of policy bodies as written (a trusted repository)"
     )
+    pack.add_argument(
+        "--sign", type=Path, metavar="KEYFILE", help="sign the manifest with this SSH key, as git signs commits"
+    )
+    pack.add_argument(
+        "--repo",
+        type=Path,
+        help="with --verify: also check the copied files against the pack's commit in this repository",
+    )
+    pack.add_argument(
+        "--allowed-signers",
+        type=Path,
+        metavar="FILE",
+        help="with --verify: whose SSH keys to trust; the pack must then be signed "
+        "(default: git config gpg.ssh.allowedSignersFile)",
+    )
+    pack.add_argument(
+        "--signer", metavar="IDENTITY", help="with --verify: who must have signed (default: anyone the file lists)"
+    )
 
     export = sub.add_parser("export", help="controlled documents as PDF or Word files, for the auditor")
     export.add_argument("doc", nargs="?", help="policy id or doc_no")
@@ -602,20 +620,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 @collector_paused(settle=True)
 def cmd_pack(args: argparse.Namespace) -> int:
-    from .outputs.pack import PackError, build_pack, verify_pack
+    from .outputs.pack import PackError, build_pack
 
     if args.verify is not None:
-        if args.period or args.output:
-            raise UsageError("--verify takes only the pack to check")
-        problems = verify_pack(args.verify)
-        for problem in problems:
-            print(f"{args.verify}: {problem}")
-        if problems:
-            return EXIT_FINDINGS
-        print(f"{args.verify}: every file matches the manifest")
-        return EXIT_OK
+        if args.period or args.output or args.sign:
+            raise UsageError(_("--verify takes only the pack to check, --repo, --allowed-signers and --signer"))
+        return _verify_pack(args)
     if not args.period or not args.output:
         raise UsageError("give --period and --output (or --verify PACK)")
+    if args.repo or args.allowed_signers or args.signer:
+        raise UsageError(_("--repo, --allowed-signers and --signer only go with --verify"))
     with _progress() as progress:
         manual = _valid_manual(args, progress=progress).manual
         try:
@@ -628,16 +642,50 @@ def cmd_pack(args: argparse.Namespace) -> int:
                 progress=progress,
                 trusted_html=args.trusted_html,
                 data=DataCache(limits=_limits(args)),
+                sign_with=args.sign,
             )
         except PackError as exc:
             raise UsageError(str(exc)) from None
     for skipped in summary.skipped:
         print(f"warning: not packed: {skipped}", file=sys.stderr)
+    if summary.commit is None:
+        print(_("warning: the manual is not in a git checkout: the pack cannot be traced to a commit"), file=sys.stderr)
+    for name in summary.uncommitted:
+        warning = _("warning: {name}: packed with uncommitted changes: commit {commit} does not hold it")
+        print(warning.format(name=name, commit=summary.commit), file=sys.stderr)
     counts = ", ".join(f"{n} {status}" for status, n in summary.by_status.items() if n)
     print(
         f"{summary.path}: {summary.files} files, {summary.records} evidence records, as of {summary.as_of} ({counts})"
     )
+    if summary.signed:
+        print(_("{pack}: signed with {key}").format(pack=summary.path, key=args.sign))
     return EXIT_OK
+
+
+def _verify_pack(args: argparse.Namespace) -> int:
+    """`qms pack --verify`: problems (exit 1), else what was established; notes either way."""
+    from .outputs.pack import PackError, check_pack, signers_from
+
+    try:
+        signers = signers_from(args.allowed_signers, args.signer, args.repo or Path.cwd())
+        check = check_pack(args.verify, repo=args.repo, signers=signers)
+    except PackError as exc:
+        raise UsageError(str(exc)) from None
+    lines = list(check.problems)
+    if not check.problems:
+        lines.append(_("every file matches the manifest"))
+        if check.traced is not None:
+            traced = ngettext(
+                "{count} copied file matches commit {commit}",
+                "{count} copied files match commit {commit}",
+                check.traced,
+            )
+            lines.append(traced.format(count=check.traced, commit=check.commit))
+        if check.signer:
+            lines.append(_("signed by {signer}").format(signer=check.signer))
+    for line in lines + check.notes:
+        print(f"{args.verify}: {line}")
+    return EXIT_FINDINGS if check.problems else EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:

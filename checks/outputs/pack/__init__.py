@@ -11,10 +11,14 @@ A pack holds:
   and data files), the nonconformities and waivers behind them, and every policy;
 - `documents/`: every document in force on the evaluation date as a PDF (as `qms export` makes it);
 - `manifest.json`: the sha256 and size of every other file, so `verify_pack`
-  can tell whether anything was changed, removed or added since.
+  can tell whether anything was changed, removed or added since, and the commit the
+  copies came from (with any that had uncommitted changes), so that `--verify --repo`
+  can recompute their digests from git's objects;
+- `manifest.json.sig` (with `--sign KEYFILE`): an SSH signature of the manifest.
 
 The parts: `select` (what goes in), `..printable` (manual.html, shared with the
-exports), `write` (folder or zip, whole or not at all), `verify`.
+exports), `write` (folder or zip, whole or not at all), `verify` (with `reader`,
+`citations`, `custody` and `signing`).
 """
 
 from __future__ import annotations
@@ -29,18 +33,33 @@ from ...evaluating.evaluate import evaluate
 from ...evaluating.periods import Period, period_from_label
 from ...i18n import _
 from ...loading.data import DataCache
+from ...loading.gitlog import GitError
 from ...model import Manual
 from ...progress import NO_PROGRESS, Progress
 from ...results import document_json, to_document
 from ..export import ExportError, document_bytes, effective_documents, file_name
 from ..pdf import PdfUnavailable
 from ..printable import Context, render_manual
-from .layout import DOCUMENTS, MANIFEST, MANUAL_HTML, PACK_FORMAT, RESULTS_JSON
+from .custody import Origin, origin_of, untraced
+from .layout import DOCUMENTS, MANIFEST, MANUAL_HTML, PACK_FORMAT, RESULTS_JSON, SIGNATURE, made_by_pack
 from .select import select
-from .verify import verify_pack
-from .write import PackError, write_folder, write_zip
+from .signing import Signers, check_key, sign, signers_from
+from .verify import PackCheck, check_pack, verify_pack
+from .write import PackError, manifest_bytes, write_folder, write_zip
 
-__all__ = ["MANIFEST", "PACK_FORMAT", "PackError", "PackSummary", "build_pack", "parse_period", "verify_pack"]
+__all__ = [
+    "MANIFEST",
+    "PACK_FORMAT",
+    "PackCheck",
+    "PackError",
+    "PackSummary",
+    "Signers",
+    "build_pack",
+    "check_pack",
+    "parse_period",
+    "signers_from",
+    "verify_pack",
+]
 
 _PERIOD = re.compile(r"^\d{4}(?:-(?:H[12]|Q[1-4]|0[1-9]|1[0-2]))?$")
 
@@ -55,6 +74,9 @@ class PackSummary:
     by_status: dict[str, int] = field(hash=False)  # checkpoints by status
     ok: bool = True  # the evaluation's CI verdict
     skipped: tuple[str, ...] = ()  # files the manual names that could not be included, with why
+    commit: str | None = None  # the commit its copies come from; None outside git
+    uncommitted: tuple[str, ...] = ()  # copies that differ from that commit
+    signed: bool = False
 
 
 def build_pack(
@@ -67,11 +89,13 @@ def build_pack(
     progress: Progress = NO_PROGRESS,
     trusted_html: bool = False,
     data: DataCache | None = None,
+    sign_with: Path | None = None,
 ) -> PackSummary:
     """Evaluate the manual as of `as_of` (default: the period's last day) and write the pack.
 
     `output` ending in `.zip` gives a zip file, anything else a folder; neither
     may already hold anything. The pack appears in one rename, complete or not at all.
+    `sign_with` names an SSH key to sign the manifest with.
     """
     window = parse_period(period)
     as_of = as_of or window.end
@@ -79,6 +103,8 @@ def build_pack(
         raise PackError(f"as-of date {as_of} is before period {period} starts ({window.start})")
     output = Path(output).absolute()
     _check_output(manual, output)
+    if sign_with is not None:
+        check_key(sign_with)
 
     results = evaluate(manual, as_of, data=data, progress=progress)
     doc = to_document(results, generator)
@@ -102,18 +128,27 @@ def build_pack(
     entries.update(selection.files)
     documents, unmade = _documents(manual, as_of)
     entries.update(documents)
+    origin = origin_of(manual.root, doc["commit"])
     head: dict[str, Any] = {
         "format": PACK_FORMAT,
         "period": period,
         "as_of": as_of.isoformat(),
         "generated_by": generator,
         "commit": doc["commit"],
+        "manual_root": origin.manual_root,
     }
+    uncommitted: list[str] = []
+
+    def seal(listed: list[dict[str, Any]]) -> dict[str, bytes]:
+        """The manifest of what was written, naming the copies the commit does not hold; its signature."""
+        uncommitted.extend(_uncommitted(manual.root, origin, listed))
+        manifest = manifest_bytes({**head, "uncommitted": uncommitted}, listed)
+        return {MANIFEST: manifest} | ({SIGNATURE: sign(manifest, sign_with)} if sign_with else {})
 
     if output.suffix.lower() == ".zip":
-        count = write_zip(output, entries, head, as_of)
+        count = write_zip(output, entries, seal, as_of)
     else:
-        count = write_folder(output, entries, head)
+        count = write_folder(output, entries, seal)
     return PackSummary(
         path=output,
         period=period,
@@ -123,7 +158,21 @@ def build_pack(
         by_status=dict(doc["summary"]["by_status"]),
         ok=bool(doc["summary"]["ok"]),
         skipped=(*selection.skipped, *unmade),
+        commit=origin.commit,
+        uncommitted=tuple(uncommitted),
+        signed=sign_with is not None,
     )
+
+
+def _uncommitted(root: Path, origin: Origin, listed: list[dict[str, Any]]) -> list[str]:
+    """The copies (not the files the pack makes) whose bytes the pack's commit does not hold."""
+    if origin.commit is None:
+        return []
+    copies = {f["path"]: f["sha256"] for f in listed if not made_by_pack(f["path"])}
+    try:
+        return sorted(untraced(root, origin, copies))
+    except GitError as exc:
+        raise PackError(_("cannot read commit {commit}: {problem}").format(commit=origin.commit, problem=exc)) from None
 
 
 def _documents(manual: Manual, as_of: dt.date) -> tuple[dict[str, bytes], list[str]]:

@@ -10,7 +10,7 @@ from typing import Any
 from ...evaluating.periods import Period, period_from_label
 from ...model import Evidence, Manual, Nonconformity
 from ..printable.context import inside, kpi_values
-from .layout import DOCUMENTS, OWN_FILES
+from .layout import made_by_pack
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Selection:
         if rel is None:
             self.skipped.append(f"{path}: {what} is outside the manual's folder")
             return None
-        if rel in OWN_FILES or rel.startswith(f"{DOCUMENTS}/"):
+        if made_by_pack(rel):
             self.skipped.append(f"{rel}: {what} would clash with the pack's own file")
             return None
         if path.is_symlink() or not path.is_file():

@@ -1,5 +1,8 @@
 """Writing a pack, as a folder or a zip, so that it appears whole or not at all and never
-replaces anything; the manifest lists the sha256 of exactly the bytes written."""
+replaces anything; the manifest lists the sha256 of exactly the bytes written.
+
+The writers copy the entries, then ask `seal` for the closing files (the manifest, and
+its signature when signed) made from the list of what was written."""
 
 from __future__ import annotations
 
@@ -16,16 +19,18 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from .layout import MANIFEST
-
 _CHUNK = 1 << 20
 
 
 class PackError(Exception):
-    """The pack cannot be built as asked (bad period, output in the way, ...); the message is for the user."""
+    """The pack cannot be built or checked as asked (bad period, output in the way, no
+    allowed-signers file, ...); the message is for the user."""
 
 
-def write_folder(output: Path, entries: dict[str, Path | bytes], head: dict[str, Any]) -> int:
+Seal = Callable[[list[dict[str, Any]]], dict[str, bytes]]  # written files -> closing files
+
+
+def write_folder(output: Path, entries: dict[str, Path | bytes], seal: Seal) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.pack-"))
     try:
@@ -38,19 +43,17 @@ def write_folder(output: Path, entries: dict[str, Path | bytes], head: dict[str,
             with open(target, "xb") as handle:
                 yield handle
 
-        listed = _write_entries(opener, entries)
-        with opener(MANIFEST) as handle:
-            handle.write(_manifest_bytes(head, listed))
+        count = _write_entries(opener, entries, seal)
         if output.exists():
             output.rmdir()  # empty, checked before; the rename needs the name free
         os.rename(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return len(listed) + 1
+    return count
 
 
-def write_zip(output: Path, entries: dict[str, Path | bytes], head: dict[str, Any], as_of: dt.date) -> int:
+def write_zip(output: Path, entries: dict[str, Path | bytes], seal: Seal, as_of: dt.date) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     stamp = (max(as_of.year, 1980), as_of.month, as_of.day, 0, 0, 0)  # reproducible: no wall-clock times
     fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
@@ -65,16 +68,14 @@ def write_zip(output: Path, entries: dict[str, Path | bytes], head: dict[str, An
                 with archive.open(info, "w", force_zip64=True) as handle:
                     yield handle
 
-            listed = _write_entries(opener, entries)
-            with opener(MANIFEST) as handle:
-                handle.write(_manifest_bytes(head, listed))
+            count = _write_entries(opener, entries, seal)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; the pack is for sharing
         _publish(tmp, output)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return len(listed) + 1
+    return count
 
 
 def _umask() -> int:
@@ -98,9 +99,9 @@ def _publish(tmp: str, output: Path) -> None:
 
 
 def _write_entries(
-    opener: Callable[[str], AbstractContextManager[IO[bytes]]], entries: dict[str, Path | bytes]
-) -> list[dict[str, Any]]:
-    """Write every entry, hashing exactly the bytes written."""
+    opener: Callable[[str], AbstractContextManager[IO[bytes]]], entries: dict[str, Path | bytes], seal: Seal
+) -> int:
+    """Write every entry, hashing exactly the bytes written, then the closing files; how many in all."""
     listed = []
     for name in sorted(entries):
         source = entries[name]
@@ -111,13 +112,17 @@ def _write_entries(
                 size += len(chunk)
                 handle.write(chunk)
         listed.append({"path": name, "sha256": digest.hexdigest(), "size": size})
-    return listed
+    closing = seal(listed)
+    for name, data in closing.items():
+        with opener(name) as handle:
+            handle.write(data)
+    return len(listed) + len(closing)
 
 
 def _open_source(source: Path | bytes) -> IO[bytes]:
     return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
 
 
-def _manifest_bytes(head: dict[str, Any], listed: list[dict[str, Any]]) -> bytes:
+def manifest_bytes(head: dict[str, Any], listed: list[dict[str, Any]]) -> bytes:
     manifest = {**head, "files": sorted(listed, key=lambda f: f["path"])}
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
