@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--root", type=Path, default=None, help="the manual's folder (default: found from the current folder)"
     )
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    # Its own dest: `qms revise --version V1.2` sets `version`, which must not print ours.
+    parser.add_argument("--version", dest="show_version", action="store_true", help="print the version and exit")
     parser.add_argument(
         "--verbose", action="store_true", help="with --version: also the versions of the libraries it runs on"
     )
@@ -149,7 +150,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.version:
+    if args.show_version:
         print(_version_text(args.verbose))
         return EXIT_OK
     if args.command is None:
