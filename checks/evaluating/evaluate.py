@@ -25,10 +25,11 @@ from ..results import (
     WaiverRef,
     worst,
 )
-from .doccontrol import document_results, fingerprint
+from .doccontrol import POLICY_REVIEW, document_results, fingerprint
 from .kpis import KPI_MISS_ANALYSIS, kpi_documents
 from .periods import month_ends_before
 from .rules import DEFAULT_CHECK_TIMEOUT, Context, evaluate_rule
+from .verified import verified
 
 
 @dataclass
@@ -141,7 +142,7 @@ def _inputs(cp: Checkpoint, ctx: Context) -> tuple[Any, ...]:
     for rule in cp.requires:
         if rule.evidence:
             parts.append(ctx.versions_of_type(rule.evidence))
-        if rule.nonconformities is not None:  # an NC's scope depends on the record it was found in
+        if rule.nonconformities is not None or rule.raw.get("verdict"):  # NCs, and the records they were found in
             parts.append(
                 tuple(
                     (
@@ -151,6 +152,10 @@ def _inputs(cp: Checkpoint, ctx: Context) -> tuple[Any, ...]:
                     for nc in manual.nonconformities.values()
                 )
             )
+        if isinstance(for_each := rule.raw.get("for_each"), dict):  # the records that each ask for one
+            parts.append(ctx.versions_of_type(for_each["evidence"]))
+        if rule.review is not None:
+            parts.append(ctx.versions_of_type(POLICY_REVIEW))
         if rule.kpi and (kpi := manual.kpis.get(rule.kpi)) is not None:
             parts.append(_kpi_inputs(kpi, ctx))
     parts.append(tuple(r.source.version for r in ctx.satisfying(cp.id)))
@@ -190,6 +195,7 @@ def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoi
         real_status=real,
         warnings=tuple(warnings),
         suspect=_suspect(cp, ctx),
+        verified=verified(cp, ctx.manual),
     )
 
 

@@ -19,6 +19,7 @@ from ..model import (
     Nonconformity,
     Plan,
     Policy,
+    Project,
     Review,
     Revision,
     Role,
@@ -151,7 +152,14 @@ def _evidence_type(doc: RawDocument) -> EvidenceType:
 
 def data_columns(type_data: dict[str, Any]) -> tuple[DataColumn, ...]:
     return tuple(
-        DataColumn(c["name"], c["type"], bool(c.get("required", False)), c.get("description"))
+        DataColumn(
+            c["name"],
+            c["type"],
+            bool(c.get("required", False)),
+            c.get("description"),
+            c.get("dates") if c.get("dates") in (None, "row") else tuple(c["dates"]),
+            bool(c.get("key", False)),
+        )
         for c in type_data.get("data_columns", [])
     )
 
@@ -187,6 +195,7 @@ def _evidence(doc: RawDocument, folders: dict[Path, Path] | None = None) -> Evid
         period=d.get("period"),
         owner=d["owner"],
         approved_by=d.get("approved_by"),
+        project=d.get("project"),
         satisfies=tuple(d.get("satisfies", [])),
         attachments=tuple(
             Attachment(a["path"], a["sha256"], resolve_relative(doc.source, a["path"], folders))
@@ -228,6 +237,20 @@ def _waiver(doc: RawDocument) -> Waiver:
     )
 
 
+def _project(doc: RawDocument) -> Project:
+    d = doc.data
+    return Project(
+        **_base(doc),
+        name=d["name"],
+        department=d["department"],
+        customer=d["customer"],
+        contract=str(d["contract"]),
+        start=as_date(d["start"]),
+        end=as_date(d.get("end")),
+        status=d["status"],
+    )
+
+
 BUILDERS: dict[str, Callable[[RawDocument], ManualObject]] = {
     "policy": _policy,
     "role": _role,
@@ -238,6 +261,7 @@ BUILDERS: dict[str, Callable[[RawDocument], ManualObject]] = {
     "evidence": _evidence,
     "nonconformity": _nonconformity,
     "waiver": _waiver,
+    "project": _project,
 }
 
 

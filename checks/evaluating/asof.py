@@ -1,0 +1,57 @@
+"""Data rows as they stood at the end of a date.
+
+An evidence type's `data_columns` say which column dates a row's events (`dates`): the row
+itself (`dates: row`: the row does not exist before that time), or the values an event
+brings (`dates: [columns]`: before that time, those columns and the time itself are
+blank). A `key` column identifies a row across records: the row of a newer record (an
+export that shows a ticket resolved) replaces the row of an older one (the export that
+showed it open).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ..model import DataColumn
+
+
+def end_of(day: dt.date) -> pd.Timestamp:
+    """The first moment after `day`: times before it happened on or before that day."""
+    return pd.Timestamp(day) + pd.Timedelta(days=1)
+
+
+def as_of_view(frame: pd.DataFrame, columns: tuple[DataColumn, ...], as_of: dt.date) -> pd.DataFrame:
+    """The rows that existed at the end of `as_of`, with the events after it blanked.
+    The frame itself is returned when nothing in it is later (the usual case)."""
+    end, view = end_of(as_of), frame
+    for column in columns:
+        if column.dates is None:
+            continue
+        later = view[column.name] >= end  # blank times are never later
+        if not later.any():
+            continue
+        if column.dates == "row":
+            view = view[~later]
+            continue
+        view = view.copy(deep=False) if view is frame else view
+        for name in (column.name, *column.dates):
+            view[name] = view[name].where(~later)
+    return view
+
+
+def key_column(columns: tuple[DataColumn, ...]) -> str | None:
+    return next((c.name for c in columns if c.key), None)
+
+
+def newer_keys(keys_newest_first: Iterable[pd.Series]) -> list[pd.Index]:
+    """For each record's keys (newest record first), the keys that newer records hold: its
+    rows with one of those keys have been replaced."""
+    seen = pd.Index([])
+    out = []
+    for keys in keys_newest_first:
+        out.append(seen)
+        seen = seen.union(pd.Index(keys.dropna().unique()))
+    return out
