@@ -390,7 +390,8 @@ def evidence_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
         found = own.problems(matching if status == "pass" else inside)
         worse = [f for f in found if _rank(f[0]) < _rank(status)]
         if worse:
-            status, reason = min(worse, key=lambda f: _rank(f[0]))
+            status = min(worse, key=lambda f: _rank(f[0]))[0]
+            reason = "; ".join(dict.fromkeys(r for s, r in worse if s == status))
         periods.append(
             PeriodResult(
                 occ.period.label,
