@@ -75,8 +75,8 @@ def rule_conditions(rule: Rule, manual: Manual) -> list[str]:
     elif isinstance(for_each, dict):
         asking = _type(for_each["evidence"], manual) + _where_words(for_each.get("where") or {})
         found.append(
-            _("a {type} record naming each {asking} record in {field}, within {within} of it").format(
-                type=what, asking=asking, field=for_each["field"], within=raw["within"]
+            _("for each {asking} record, a {type} record that names it in {field}, within {within}").format(
+                asking=asking, type=what, field=for_each["field"], within=raw["within"]
             )
         )
     if raw.get("where"):
