@@ -270,7 +270,7 @@ def _incident(rng: random.Random, day: dt.date, project: Project, weekend: bool)
         if project.id == SLA_MISS[0] and (opened.year, opened.month) == SLA_MISS[1]:
             hours = min(hours * 2.4 + 2.0, sla_hours * 0.95)
         assignee = rng.choice(project.engineers)
-    resolved = opened + dt.timedelta(hours=hours)
+    resolved = (opened + dt.timedelta(hours=hours)).replace(microsecond=0)  # as the export writes it
     kb = ""
     if rng.random() < (0.62 if first_contact else 0.36):
         kb = f"KB-{project.id[-5:-3]}{project.id[-2:]}{rng.randint(1, 60):02d}"
