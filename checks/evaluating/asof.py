@@ -11,7 +11,6 @@ showed it open).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 import pandas as pd
 
@@ -46,12 +45,12 @@ def key_column(columns: tuple[DataColumn, ...]) -> str | None:
     return next((c.name for c in columns if c.key), None)
 
 
-def newer_keys(keys_newest_first: Iterable[pd.Series]) -> list[pd.Index]:
-    """For each record's keys (newest record first), the keys that newer records hold: its
-    rows with one of those keys have been replaced."""
-    seen = pd.Index([])
+def newer_keys(keys_newest_first: list[pd.Series]) -> list[pd.Index]:
+    """For each record's keys (newest record first), those of its keys that a newer record
+    holds too: its rows with them have been replaced. Each newer record's keys are looked up
+    among the older record's (a large export is scanned, never hashed whole)."""
     out = []
-    for keys in keys_newest_first:
-        out.append(seen)
-        seen = seen.union(pd.Index(keys.dropna().unique()))
+    for index, keys in enumerate(keys_newest_first):
+        found = [newer[newer.isin(keys)] for newer in keys_newest_first[:index]] if len(keys) else []
+        out.append(pd.Index(pd.concat(found).unique()) if found else pd.Index([]))
     return out

@@ -68,6 +68,7 @@ class Context:
     _ncs: dict[str, list[Nonconformity]] | None = None
     _projects: list[Project] | None = None
     _replaced: dict[str, dict[str, pd.Index]] = field(default_factory=dict)
+    _viewed: dict[str, list[tuple[str, pd.DataFrame]]] = field(default_factory=dict)
 
     def versions_of_type(self, type_id: str) -> tuple[Any, ...]:
         """What a rule over one evidence type reads: its records (and their data files) as of
@@ -145,12 +146,16 @@ class Context:
             yield rel, frame
 
     def _views(self, record: Evidence) -> list[tuple[str, pd.DataFrame]]:
-        columns = self.manual.evidence_types[record.type].data_columns
-        views = []
-        for path in record.data_files:
-            rel = relpath(path, self.manual.root)
-            views.append((rel, as_of_view(self.data.table(path, columns, rel), columns, self.as_of)))
-        return views
+        """The record's data files as of the date (once per evaluation: KPIs, row rules and
+        the keys of newer records all ask)."""
+        if record.id not in self._viewed:
+            columns = self.manual.evidence_types[record.type].data_columns
+            views = []
+            for path in record.data_files:
+                rel = relpath(path, self.manual.root)
+                views.append((rel, as_of_view(self.data.table(path, columns, rel), columns, self.as_of)))
+            self._viewed[record.id] = views
+        return self._viewed[record.id]
 
     def _replaced_keys(self, type_id: str, key: str) -> dict[str, pd.Index]:
         """For each record of a keyed type, the keys of its rows that newer records hold."""

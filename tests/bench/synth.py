@@ -87,6 +87,14 @@ INCIDENT_COLUMNS = (
     ("callback_satisfaction", "integer", False),
 )
 
+# Which column dates a row's events, as the repository's incident log declares it.
+INCIDENT_DATING: dict[str, dict[str, Any]] = {
+    "ticket_id": {"key": True},
+    "opened_at": {"dates": "row"},
+    "resolved_at": {"dates": ["status", "sla_met", "kb_article"]},
+    "callback_at": {"dates": ["callback_by", "callback_satisfaction"]},
+}
+
 # Families of evidence types with simple fields: id -> (title, record id prefix, JSON Schema
 # of the fields, the checkpoint rule asking for them).
 FAMILIES: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
@@ -281,7 +289,9 @@ def _evidence_types(root: Path, types: list[SimpleType]) -> None:
             },
             "required": ["source_system", "tickets"],
         },
-        "data_columns": [{"name": n, "type": t, "required": r} for n, t, r in INCIDENT_COLUMNS],
+        "data_columns": [
+            {"name": n, "type": t, "required": r, **INCIDENT_DATING.get(n, {})} for n, t, r in INCIDENT_COLUMNS
+        ],
     }
     _write_yaml(root / "policy/evidence-types/incident-log.yaml", incident_log)
 
