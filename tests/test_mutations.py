@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,10 +43,10 @@ AS_OF = dt.date(2026, 1, 1)
 @dataclass
 class Mutation:
     what: str
-    records: dict[str, Evidence | None] = field(default_factory=dict)  # id -> replacement (None: removed)
-    ncs: dict[str, Nonconformity | None] = field(default_factory=dict)
-    policies: dict[str, Any] = field(default_factory=dict)
-    frames: dict[Path, pd.DataFrame] = field(default_factory=dict)  # data file -> its rows, replaced
+    records: Mapping[str, Evidence | None] = field(default_factory=dict)  # id -> replacement (None: removed)
+    ncs: Mapping[str, Nonconformity | None] = field(default_factory=dict)
+    policies: Mapping[str, Any] = field(default_factory=dict)
+    frames: Mapping[Path, pd.DataFrame] = field(default_factory=dict)  # data file -> its rows, replaced
 
 
 @dataclass
@@ -72,7 +72,7 @@ class Subject:
         return evaluate_checkpoint(cp, self.context(manual, data), GitInfo())
 
 
-def _replaced(objects: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+def _replaced(objects: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     merged = {**objects, **changes}
     return {k: v for k, v in merged.items() if v is not None}
 
@@ -191,7 +191,7 @@ def _broken_rows(rows: dict[str, Any], records: list[Evidence], s: Subject) -> d
             if within:
                 late = frame.at[at, within["from"]] + pd.Timedelta(days=parse_duration(within["max"]).days + 1)
                 # late, yet written by the record's date: a later time is not seen as of it
-                frame.at[at, within["to"]] = min(late, end_of(record.date) - pd.Timedelta(seconds=1))
+                frame.at[at, within["to"]] = min(late, end_of(record.date or AS_OF) - pd.Timedelta(seconds=1))
             for name in rows.get("nonempty", []):
                 frame[name] = frame[name].where(frame.index != at)
             return {path: frame}
@@ -255,6 +255,7 @@ def _zero(value: Any) -> Any:
 def _review_mutations(rule: Rule, s: Subject) -> Iterator[Mutation]:
     """The document's review taken away: its review records gone, its review.last unset."""
     policy = s.manual.policies[rule.review or ""]
+    assert policy.review is not None
     gone = {
         r.id: None for r in s.manual.evidence.values() if r.type == POLICY_REVIEW and r.data.get("policy") == policy.id
     }

@@ -46,12 +46,12 @@ def rule_conditions(rule: Rule, manual: Manual) -> list[str]:
     raw = rule.raw
     if rule.nonconformities is not None:
         scope = rule.nonconformities
-        found = (
+        where = (
             _("records of type {type}").format(type=_type(scope["evidence"], manual))
             if scope.get("evidence")
             else _("any record")
         )
-        text = _("every nonconformity found in {found} is closed and verified by its due date").format(found=found)
+        text = _("every nonconformity found in {found} is closed and verified by its due date").format(found=where)
         return [text + (_(" (clause {clause})").format(clause=scope["clause"]) if scope.get("clause") else "")]
     if rule.kpi is not None:
         kpi = manual.kpis.get(rule.kpi)

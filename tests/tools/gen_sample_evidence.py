@@ -1130,7 +1130,11 @@ def incident_summary(title: str, opened: list[dict], carried: int, shown: list[d
 
 
 def data_records(
-    year: int, exports: list[tuple[str, dt.datetime, list[dict]]], kb_rows: list[dict], spare_rows: list[dict], incidents
+    year: int,
+    exports: list[tuple[str, dt.datetime, list[dict]]],
+    kb_rows: list[dict],
+    spare_rows: list[dict],
+    incidents,
 ) -> None:
     y = str(year)
     for month, moment, shown in exports:
@@ -1202,7 +1206,11 @@ def data_records(
         partial = year == 2026 and h == "H2"
         date = D(2026, 11, 10) if partial else (D(year, 6, 30) if h == "H1" else D(year, 12, 31))
         moment = dt.datetime(date.year, date.month, date.day, 23, 59, 59)
-        rows = [r for r in sd.sla_statistics(incidents, moment) if in_half(D(int(r["month"][:4]), int(r["month"][5:]), 1), period)]
+        rows = [
+            r
+            for r in sd.sla_statistics(incidents, moment)
+            if in_half(D(int(r["month"][:4]), int(r["month"][5:]), 1), period)
+        ]
         if not rows:
             continue
         rate, per = sla_kpi(rows)
@@ -1686,7 +1694,12 @@ def year_figures(day: dt.date, incidents, sla_rows, surveys_) -> tuple[list[dict
     """The year's indicators as the records dated up to `day` give them (what a report of that
     day can quote), and which data that is."""
     year = str(day.year)
-    sla = [r for r in sla_rows if r["month"].startswith(year) and sla_record_date(sd.half_of(D(int(r["month"][:4]), int(r["month"][5:]), 1))) <= day]
+    sla = [
+        r
+        for r in sla_rows
+        if r["month"].startswith(year)
+        and sla_record_date(sd.half_of(D(int(r["month"][:4]), int(r["month"][5:]), 1))) <= day
+    ]
     rounds = [k for k in surveys_ if k.startswith(year) and sd.SURVEY_ROUNDS[k][1] + dt.timedelta(days=1) <= day]
     sat, _ = sd.satisfaction_of([r for k in rounds for r in surveys_[k]])
     seen = [r for r in seen_at(incidents, day) if r["opened_at"].year == day.year]
@@ -1815,9 +1828,19 @@ def annual_closing_2025(incidents, sla_rows, surveys_, kb_rows) -> None:
             "year": 2025,
             "objectives": [
                 {"objective": "SLA 达成率", "target": "≥ 100%", "actual": f"{year_end[0]['value']}%", "achieved": True},
-                {"objective": "客户满意度", "target": "≥ 96 分", "actual": f"{year_end[1]['value']:.2f} 分", "achieved": True},
+                {
+                    "objective": "客户满意度",
+                    "target": "≥ 96 分",
+                    "actual": f"{year_end[1]['value']:.2f} 分",
+                    "achieved": True,
+                },
                 {"objective": "内审覆盖率", "target": "≥ 100%", "actual": f"{year_end[2]['value']}%", "achieved": True},
-                {"objective": "项目验收合格率", "target": "≥ 100%", "actual": f"{year_end[3]['value']}%", "achieved": True},
+                {
+                    "objective": "项目验收合格率",
+                    "target": "≥ 100%",
+                    "actual": f"{year_end[3]['value']}%",
+                    "achieved": True,
+                },
             ],
             "achievement_rate": 100.0,
             "improvements": ["2026 年把事件回访提醒固化到工单平台", "对一次性解决率偏低的项目开展服务台知识培训"],
