@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..model import DataColumn
 
@@ -51,6 +54,17 @@ def newer_keys(keys_newest_first: list[pd.Series]) -> list[pd.Index]:
     among the older record's (a large export is scanned, never hashed whole)."""
     out = []
     for index, keys in enumerate(keys_newest_first):
-        found = [newer[newer.isin(keys)] for newer in keys_newest_first[:index]] if len(keys) else []
+        found = [newer[held_in(newer, keys)] for newer in keys_newest_first[:index]] if len(keys) else []
         out.append(pd.Index(pd.concat(found).unique()) if found else pd.Index([]))
     return out
+
+
+def held_in(keys: pd.Series, values: pd.Series | pd.Index) -> np.ndarray:
+    """`keys.isin(values)` as a boolean array, by Arrow's hash lookup: pandas' own isin turns a
+    large column of Arrow strings into Python objects first (a tenth of a second per million)."""
+    try:
+        column = pa.array(keys)
+        found = pc.is_in(column, value_set=pa.array(values).cast(column.type))
+        return np.asarray(found.fill_null(False), dtype=bool)
+    except (pa.ArrowException, TypeError, ValueError):  # values of another type: the slow, exact way
+        return keys.isin(values).to_numpy(dtype=bool)

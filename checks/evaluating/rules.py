@@ -17,7 +17,7 @@ from ..loading.data import DataCache, DataError
 from ..loading.loader import relpath
 from ..model import Checkpoint, Evidence, Manual, Nonconformity, Project, Rule, Waiver
 from ..results import SEVERITY_ORDER, Outcome, PeriodResult, worst
-from .asof import as_of_view, end_of, key_column, newer_keys
+from .asof import as_of_view, end_of, held_in, key_column, newer_keys
 from .periods import (
     Duration,
     Period,
@@ -142,7 +142,7 @@ class Context:
         replaced = self._replaced_keys(record.type, key).get(record.id) if key else None
         for rel, frame in self._views(record):
             if replaced is not None and len(replaced):
-                frame = frame[~frame[key].isin(replaced)]
+                frame = frame[~held_in(frame[key], replaced)]
             yield rel, frame
 
     def _views(self, record: Evidence) -> list[tuple[str, pd.DataFrame]]:
@@ -485,7 +485,7 @@ def role_scope(manual: Manual, spec: dict[str, Any]) -> list[str]:
     return sorted(
         r.id
         for r in manual.roles.values()
-        if (types is None or r.type in types) and any(activities & set(d.activities) for d in r.duties)
+        if (types is None or r.type in types) and any(not activities.isdisjoint(d.activities) for d in r.duties)
     )
 
 
