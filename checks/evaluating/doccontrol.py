@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,7 +40,7 @@ class DocumentResult:
     approved: dt.date | None
 
 
-def last_review(policy: Policy, as_of: dt.date, records: list[Evidence] | tuple[Evidence, ...] = ()) -> dt.date | None:
+def last_review(policy: Policy, as_of: dt.date, records: Sequence[Evidence] = ()) -> dt.date | None:
     """The last review known on a date: `review.last`, an approved revision or a review record
     of the document (see `review_records`), whichever is latest."""
     dates = [r.approved for r in policy.revisions if r.approved and r.approved <= as_of]
@@ -50,7 +50,7 @@ def last_review(policy: Policy, as_of: dt.date, records: list[Evidence] | tuple[
     return max(dates) if dates else None
 
 
-def next_review(policy: Policy, as_of: dt.date, records: list[Evidence] | tuple[Evidence, ...] = ()) -> dt.date | None:
+def next_review(policy: Policy, as_of: dt.date, records: Sequence[Evidence] = ()) -> dt.date | None:
     last = last_review(policy, as_of, records)
     if policy.review is None or last is None:
         return None
@@ -75,9 +75,7 @@ def review_rule(doc_id: str, ctx: Context) -> Outcome:
     return Outcome(result.status, f"{policy.doc_no}: {result.reason}", (), tuple(r.id for r in records[-1:]))
 
 
-def review_result(
-    policy: Policy, as_of: dt.date, records: list[Evidence] | tuple[Evidence, ...] = ()
-) -> DocumentResult:
+def review_result(policy: Policy, as_of: dt.date, records: Sequence[Evidence] = ()) -> DocumentResult:
     """Whether an effective document was reviewed within its cycle as of a date."""
     last_seen = last_review(policy, as_of, records)
     due = next_review(policy, as_of, records)

@@ -266,10 +266,7 @@ def internal_audit_coverage(frame: pd.DataFrame, period: Period, manual: Manual)
 def project_acceptance_rate(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
     """验收通过项目数量 / 申请验收项目数量 × 100% (the policy's table has it upside down), over
     the acceptance records (one per acceptance, dated by its verdict) by the date applied."""
-    applied = frame.assign(applied_on=pd.to_datetime(frame["applied_on"]))
-    applied = applied[
-        (applied["applied_on"] >= pd.Timestamp(period.start)) & (applied["applied_on"] <= pd.Timestamp(period.end))
-    ]
+    applied = _within(frame.assign(applied_on=pd.to_datetime(frame["applied_on"])), "applied_on", period)
     return _rate(int(applied["passed"].astype(bool).sum()), len(applied))
 
 

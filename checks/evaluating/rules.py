@@ -472,10 +472,6 @@ class _RecordChecks:
 # --- conditions on record fields ------------------------------------------------------
 
 
-def roles_with_activity(manual: Manual, activity: str) -> list[str]:
-    return sorted(r.id for r in manual.roles.values() if any(activity in d.activities for d in r.duties))
-
-
 def role_scope(manual: Manual, spec: dict[str, Any]) -> list[str]:
     """The roles a scope names: those with a duty in any of `roles_with_activity` (one
     activity or a list), of one of `role_types` when given (e.g. department, group)."""

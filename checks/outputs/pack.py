@@ -41,7 +41,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ..evaluating.doccontrol import last_review, next_review
+from ..evaluating.doccontrol import last_review, next_review, review_records
 from ..evaluating.evaluate import evaluate
 from ..evaluating.periods import Period, period_from_label
 from ..loading.references import sha256_of
@@ -596,7 +596,8 @@ def _policy_section(ctx: _Context, policy: Policy, as_of: dt.date) -> str:
     last = approved[-1] if approved else None
     review = policy.review
     try:
-        previous, upcoming = last_review(policy, as_of), next_review(policy, as_of)
+        reviews = review_records(ctx.manual).get(policy.id, [])  # as the results document counts them
+        previous, upcoming = last_review(policy, as_of, reviews), next_review(policy, as_of, reviews)
     except ValueError:  # an unreadable cycle; `qms validate` names it
         previous, upcoming = None, None
     status = _doc_status(ctx, policy.id)
