@@ -646,14 +646,18 @@ def nonconformity_state(nc: Nonconformity, as_of: dt.date) -> tuple[str, str] | 
     verified = nc.verified if nc.verified and nc.verified <= as_of else None
     if nc.due >= as_of:
         if closed is None and nc.due <= parse_duration(DEFAULT_WARN).after(as_of):
-            return "due-soon", f"{nc.id} is open, due {nc.due}"
+            return "due-soon", _("{nc} is open, due {due}").format(nc=nc.id, due=nc.due)
         return None
     if closed is None:
-        return "fail", f"{nc.id} is still open, {(as_of - nc.due).days} days past its due date {nc.due}"
+        return "fail", _("{nc} is still open, {days} days past its due date {due}").format(
+            nc=nc.id, days=(as_of - nc.due).days, due=nc.due
+        )
     if closed > nc.due:
-        return "fail", f"{nc.id} was closed {closed}, after its due date {nc.due}"
+        return "fail", _("{nc} was closed {closed}, after its due date {due}").format(
+            nc=nc.id, closed=closed, due=nc.due
+        )
     if verified is None:
-        return "fail", f"{nc.id} was closed {closed} but its correction is not verified"
+        return "fail", _("{nc} was closed {closed} but its correction is not verified").format(nc=nc.id, closed=closed)
     if verified > nc.due:
         return "fail", _("{nc} was verified {verified}, after its due date {due}").format(
             nc=nc.id, verified=verified, due=nc.due

@@ -193,7 +193,9 @@ def _conditions(
     fields = set(etype.fields.get("properties", {})) | RECORD_FIELDS
     for name, condition in conditions.items():
         if name not in fields:
-            yield cp.source.issue(at + (name,), f"evidence type '{etype.id}' has no field '{name}'")
+            yield cp.source.issue(
+                at + (name,), _("evidence type '{type}' has no field '{field}'").format(type=etype.id, field=name)
+            )
         includes = condition.get("includes") if isinstance(condition, dict) else None
         if isinstance(includes, dict):
             wanted = includes["roles_with_activity"]
@@ -201,7 +203,7 @@ def _conditions(
                 if activity not in activities:
                     yield cp.source.issue(
                         at + (name, "includes", "roles_with_activity"),
-                        f"no role has a duty with activity '{activity}'",
+                        _("no role has a duty with activity '{activity}'").format(activity=activity),
                     )
 
 
@@ -220,7 +222,7 @@ def _rule_scope(
         if not (isinstance(due, str) and "#" not in due):
             yield cp.source.issue(at + ("from",), _("'from' goes with a month-day 'due'"))
         elif not _month_day_ok(opens):
-            yield cp.source.issue(at + ("from",), f"'{opens}' is not a valid month-day")
+            yield cp.source.issue(at + ("from",), _("'{value}' is not a valid month-day").format(value=opens))
         elif opens > due:
             yield cp.source.issue(
                 at + ("from",), _("the window opens {opens}, after it is due {due}").format(opens=opens, due=due)
@@ -243,7 +245,8 @@ def _rule_scope(
             yield from _conditions(cp, at + ("for_each", "where"), for_each.get("where") or {}, source, activities)
         if etype is not None and for_each["field"] not in set(etype.fields.get("properties", {})) | RECORD_FIELDS:
             yield cp.source.issue(
-                at + ("for_each", "field"), f"evidence type '{etype.id}' has no field '{for_each['field']}'"
+                at + ("for_each", "field"),
+                _("evidence type '{type}' has no field '{field}'").format(type=etype.id, field=for_each["field"]),
             )
     if (isinstance(for_each, dict) or not rule.get("every")) and within is None:
         yield cp.source.issue(
