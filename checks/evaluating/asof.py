@@ -32,9 +32,10 @@ def as_of_view(frame: pd.DataFrame, columns: tuple[DataColumn, ...], as_of: dt.d
     for column in columns:
         if column.dates is None:
             continue
-        later = view[column.name] >= end  # blank times are never later
-        if not later.any():
+        latest = view[column.name].max()  # cheaper than comparing every row when none is later
+        if pd.isna(latest) or latest < end:
             continue
+        later = view[column.name] >= end  # blank times are never later
         if column.dates == "row":
             view = view[~later]
             continue

@@ -29,7 +29,7 @@ from .doccontrol import POLICY_REVIEW, document_results, fingerprint
 from .kpis import KPI_MISS_ANALYSIS, kpi_documents
 from .periods import month_ends_before
 from .rules import DEFAULT_CHECK_TIMEOUT, Context, evaluate_rule
-from .verified import verified
+from .verified import Verified, verified
 
 
 @dataclass
@@ -101,7 +101,7 @@ def evaluate(
     if with_kpis:
         results.kpis = _kpi_documents(ctx)
     if trend_months:
-        results.trend = compliance_trend(manual, as_of, trend_months, git, data, cache, inputs)
+        results.trend = compliance_trend(manual, as_of, trend_months, git, data, cache, inputs, ctx.verified)
     return results
 
 
@@ -195,8 +195,15 @@ def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoi
         real_status=real,
         warnings=tuple(warnings),
         suspect=_suspect(cp, ctx),
-        verified=verified(cp, ctx.manual),
+        verified=_verified(cp, ctx),
     )
+
+
+def _verified(cp: Checkpoint, ctx: Context) -> Verified:
+    if cp.id not in ctx.verified:
+        ctx.verified[cp.id] = verified(cp, ctx.manual)
+    found: Verified = ctx.verified[cp.id]
+    return found
 
 
 def _suspect(cp: Checkpoint, ctx: Context) -> tuple[str, ...]:
@@ -314,6 +321,7 @@ def compliance_trend(
     data: DataCache | None = None,
     cache: BuildCache | None = None,
     inputs: dict[str, tuple[Any, ...]] | None = None,
+    verified: dict[str, Verified] | None = None,
 ) -> list[dict[str, Any]]:
     """Counts by status at each month end of the last `months` months, then at `as_of`
     (checkpoints only: documents and KPIs have no place in these counts).
@@ -325,7 +333,7 @@ def compliance_trend(
     data = data if data is not None else DataCache()
     checkpoints = sorted(manual.checkpoints.values(), key=_order)
     for day in [*month_ends_before(as_of, months), as_of]:
-        ctx = Context(manual, day, data=data, cache=cache)
+        ctx = Context(manual, day, data=data, cache=cache, verified=verified if verified is not None else {})
         results = Results(day, [evaluate_checkpoint(cp, ctx, git, inputs.get(cp.id)) for cp in checkpoints])
         points.append({"date": day.isoformat(), "by_status": results.counts()})
     return points

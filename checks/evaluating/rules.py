@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..cache import BuildCache, stamp
@@ -69,6 +70,9 @@ class Context:
     _projects: list[Project] | None = None
     _replaced: dict[str, dict[str, pd.Index]] = field(default_factory=dict)
     _viewed: dict[str, list[tuple[str, pd.DataFrame]]] = field(default_factory=dict)
+    # What each checkpoint's result verified: the same for every date, so shared by the
+    # contexts of one evaluation (the trend's month ends).
+    verified: dict[str, Any] = field(default_factory=dict)
 
     def versions_of_type(self, type_id: str) -> tuple[Any, ...]:
         """What a rule over one evidence type reads: its records (and their data files) as of
@@ -161,10 +165,8 @@ class Context:
         """For each record of a keyed type, the keys of its rows that newer records hold."""
         if type_id not in self._replaced:
             newest_first = self.records_of(type_id)[::-1]
-            keys = [
-                pd.concat([f[key] for _, f in self._views(r)] or [pd.Series([], dtype=object)]) for r in newest_first
-            ]
-            self._replaced[type_id] = {r.id: k for r, k in zip(newest_first, newer_keys(keys), strict=True)}
+            keys = [_keys(self._views(r), key) for r in newest_first] if len(newest_first) > 1 else []
+            self._replaced[type_id] = {r.id: k for r, k in zip(newest_first, newer_keys(keys), strict=False)}
         return self._replaced[type_id]
 
     def nonconformities_of(self, record_id: str) -> list[Nonconformity]:
@@ -207,6 +209,13 @@ class Context:
         the manual held no records yet."""
         dates = [d for d in (self.effective(clause), self.records_start) if d is not None]
         return max(dates) if dates else None
+
+
+def _keys(views: list[tuple[str, pd.DataFrame]], key: str) -> pd.Series:
+    """The key column of a record's data files."""
+    if len(views) == 1:
+        return views[0][1][key]
+    return pd.concat([frame[key] for _, frame in views] or [pd.Series([], dtype=object)])
 
 
 def evaluate_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
@@ -535,7 +544,7 @@ def _row_problems(
             (
                 "fail",
                 _("{file}: {count} row(s) fail, first at row {row}{rule}").format(
-                    file=rel, count=int(bad.sum()), row=_file_row(bad), rule=_describe_rows(rows)
+                    file=rel, count=int(bad.sum()), row=_file_row(frame, bad), rule=_describe_rows(rows)
                 ),
             )
         )
@@ -547,16 +556,20 @@ def _row_problems(
                     "{file}: {count} row(s) fell due after the file was written on {date} "
                     "and no newer record shows them, first at row {row}{rule}"
                 ).format(
-                    file=rel, count=int(unknown.sum()), date=recorded, row=_file_row(unknown), rule=_describe_rows(rows)
+                    file=rel,
+                    count=int(unknown.sum()),
+                    date=recorded,
+                    row=_file_row(frame, unknown),
+                    rule=_describe_rows(rows),
                 ),
             )
         )
     return found
 
 
-def _file_row(mask: pd.Series) -> int:
+def _file_row(frame: pd.DataFrame, mask: np.ndarray) -> int:
     """The file row (header = 1) of the first row marked: frames keep the index of the file's rows."""
-    return int(mask.index[mask.to_numpy().argmax()]) + 2
+    return int(frame.index[mask.argmax()]) + 2
 
 
 def _describe_rows(rows: dict[str, Any]) -> str:
@@ -570,39 +583,45 @@ def _describe_rows(rows: dict[str, Any]) -> str:
 
 def _row_violations(
     frame: pd.DataFrame, rows: dict[str, Any], as_of: dt.date, recorded: dt.date
-) -> tuple[pd.Series, pd.Series]:
+) -> tuple[np.ndarray, np.ndarray]:
     """The rows that break the rule, and the rows whose event fell due after `recorded` (the
-    file cannot show it) but by the end of `as_of`."""
-    scope = pd.Series(True, index=frame.index)
+    file cannot show it) but by the end of `as_of`. In NumPy arrays: a log is read once but
+    looked at on every date of the trend, and pandas' per-operation cost outweighs small files."""
+    scope = np.ones(len(frame), dtype=bool)
     for name, condition in (rows.get("where") or {}).items():
         ops = condition if isinstance(condition, dict) else {"equals": condition}
         for op, expected in ops.items():
             column = frame[name]
             if op == "equals":
-                scope &= column == expected
+                holds = column == expected
             elif op == "in":
-                scope &= column.isin(expected)
+                holds = column.isin(expected)
             elif op == "min":
-                scope &= column >= expected
+                holds = column >= expected
             elif op == "max":
-                scope &= column <= expected
+                holds = column <= expected
             elif op == "nonempty":
-                scope &= column.notna() if expected else column.isna()
-    bad = pd.Series(False, index=frame.index)
-    unknown = pd.Series(False, index=frame.index)
-    end_of_day, written = end_of(as_of), end_of(min(recorded, as_of))
+                holds = column.notna() if expected else column.isna()
+            else:
+                continue
+            scope &= holds.to_numpy(dtype=bool, na_value=False)
+    bad = np.zeros(len(frame), dtype=bool)
+    unknown = np.zeros(len(frame), dtype=bool)
+    end_of_day = end_of(as_of).to_datetime64()
+    written = end_of(min(recorded, as_of)).to_datetime64()
     within = rows.get("within")
     if within:
-        start, finish = frame[within["from"]], frame[within["to"]]
-        limit = _timedelta(parse_duration(within["max"]))
-        happened = scope & start.notna() & (start < end_of_day)
-        deadline = start + limit
-        bad |= happened & finish.notna() & (finish - start > limit)
-        bad |= happened & finish.isna() & (deadline < written)
-        unknown |= happened & finish.isna() & (deadline >= written) & (deadline < end_of_day)
+        start = frame[within["from"]].to_numpy(dtype="datetime64[ns]")
+        finish = frame[within["to"]].to_numpy(dtype="datetime64[ns]")
+        limit = _timedelta(parse_duration(within["max"])).to_timedelta64()
+        happened = scope & ~np.isnat(start) & (start < end_of_day)
+        deadline, blank = start + limit, np.isnat(finish)
+        bad |= happened & ~blank & (finish - start > limit)
+        bad |= happened & blank & (deadline < written)
+        unknown |= happened & blank & (deadline >= written) & (deadline < end_of_day)
     for name in rows.get("nonempty", []):
-        bad |= scope & frame[name].isna()
-    return bad.fillna(False).astype(bool), unknown.fillna(False).astype(bool)
+        bad |= scope & frame[name].isna().to_numpy(dtype=bool)
+    return bad, unknown
 
 
 def _timedelta(duration: Duration) -> pd.Timedelta:
