@@ -333,7 +333,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(
         f"manual is valid: {len(m.policies)} policies, {len(m.roles)} roles, {len(m.checkpoints)} checkpoints, "
         f"{len(m.kpis)} KPIs, {len(m.evidence_types)} evidence types, {len(m.evidence)} evidence records, "
-        f"{len(m.nonconformities)} nonconformities, {len(m.waivers)} waivers",
+        f"{len(m.nonconformities)} nonconformities, {len(m.waivers)} waivers, {len(m.projects)} projects",
         file=sys.stderr,
     )
     return EXIT_OK

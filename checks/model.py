@@ -194,6 +194,10 @@ class Rule:
     def nonconformities(self) -> dict[str, Any] | None:
         return self.raw.get("nonconformities")
 
+    @property
+    def review(self) -> str | None:
+        return self.raw.get("review")
+
 
 @dataclass(frozen=True)
 class Checkpoint(ManualObject):
@@ -249,6 +253,10 @@ class DataColumn:
     enum: tuple[str, ...] = ()  # the only values allowed, when given
     minimum: float | None = None
     maximum: float | None = None
+    # A date/datetime column that dates events: "row" (the row exists from then on), or the
+    # columns whose values it dates (they, and it, are blank as of an earlier date).
+    dates: str | tuple[str, ...] | None = None
+    key: bool = False  # identifies a row across records: a newer record's row replaces it
 
 
 @dataclass(frozen=True)
@@ -276,6 +284,7 @@ class Evidence(ManualObject):
     period: str | None = None
     owner: str = ""
     approved_by: str | None = None
+    project: str | None = None
     satisfies: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     data_files: tuple[Path, ...] = ()
@@ -301,6 +310,23 @@ class Nonconformity(ManualObject):
 
 
 @dataclass(frozen=True)
+class Project(ManualObject):
+    """One entry of the project register: records that concern it name it in `project`."""
+
+    name: str = ""
+    department: str = ""
+    customer: str = ""
+    contract: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    status: str = "active"
+
+    def active_in(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the project runs on any day from `start` to `end`."""
+        return self.start is not None and self.start <= end and (self.end is None or self.end >= start)
+
+
+@dataclass(frozen=True)
 class Waiver(ManualObject):
     checkpoint: str = ""
     reason: str = ""
@@ -320,6 +346,7 @@ KINDS: tuple[str, ...] = (
     "evidence",
     "nonconformity",
     "waiver",
+    "project",
 )
 
 
@@ -337,6 +364,7 @@ class Manual:
     evidence: dict[str, Evidence] = field(default_factory=dict)
     nonconformities: dict[str, Nonconformity] = field(default_factory=dict)
     waivers: dict[str, Waiver] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
     pages: list[Source] = field(default_factory=list)  # Markdown pages that are not objects
     broken: set[str] = field(default_factory=set)  # ids of objects that exist but failed validation
 
@@ -351,6 +379,7 @@ class Manual:
             "evidence": self.evidence,
             "nonconformity": self.nonconformities,
             "waiver": self.waivers,
+            "project": self.projects,
         }
         return collections[kind]
 

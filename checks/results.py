@@ -15,12 +15,14 @@ import orjson
 
 if TYPE_CHECKING:
     from .evaluating.doccontrol import DocumentResult
+    from .evaluating.verified import Verified
 
 STATUSES = ("pass", "fail", "missing", "stale", "due-soon", "waived", "error")
 DEFAULT_FAIL_ON = ("fail", "missing", "stale", "error")
 # Worst first: a checkpoint with several rules takes the worst of their statuses.
 SEVERITY_ORDER = ("error", "fail", "missing", "stale", "due-soon", "pass")
 RESULTS_SCHEMA_ID = "urn:quality-manual:schema:results"
+VERIFICATION_LEVELS = ("conditions", "partial", "existence")
 
 
 def worst(statuses: list[str]) -> str:
@@ -33,8 +35,9 @@ class PeriodResult:
     start: dt.date
     end: dt.date
     due: dt.date
-    status: str
+    status: str  # a checkpoint status, or "not-due" while nothing is owed for the period yet
     records: tuple[str, ...] = ()
+    subject: str | None = None  # the project or record a `for_each` rule asks a record for
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class CheckpointResult:
     real_status: str | None = None  # the status a waiver covers
     warnings: tuple[str, ...] = ()
     suspect: tuple[str, ...] = ()  # records whose link to this checkpoint needs re-confirming
+    verified: Verified | None = None  # what the result rests on: conditions, or a record's existence
 
 
 @dataclass
@@ -107,6 +111,14 @@ class Results:
         counts = dict.fromkeys(STATUSES, 0)
         for result in self.checkpoints:
             counts[result.status] += 1
+        return counts
+
+    def verification_counts(self) -> dict[str, int]:
+        """Checkpoints by what their results rest on (see checks.evaluating.verified)."""
+        counts = dict.fromkeys(VERIFICATION_LEVELS, 0)
+        for result in self.checkpoints:
+            if result.verified is not None:
+                counts[result.verified.level] += 1
         return counts
 
     @property
@@ -142,6 +154,7 @@ def _period(p: PeriodResult) -> dict[str, Any]:
         "due": _date(p.due),
         "status": p.status,
         "records": list(p.records),
+        "subject": p.subject,
     }
 
 
@@ -187,6 +200,13 @@ def checkpoint_document(r: CheckpointResult, evidence: dict[int, dict[str, Any]]
         },
         "warnings": list(r.warnings),
         "suspect": list(r.suspect),
+        "verified": None
+        if r.verified is None
+        else {
+            "level": r.verified.level,
+            "conditions": list(r.verified.conditions),
+            "existence": list(r.verified.existence),
+        },
     }
 
 
@@ -226,6 +246,7 @@ def to_document(
             "suspect": results.suspect,
             "documents_failing": [d.id for d in results.failing_documents],
             "ok": results.ok,
+            "verified": results.verification_counts(),
         },
         "checkpoints": entries,
         "documents": [document_document(d) for d in results.documents],

@@ -18,6 +18,7 @@ ICONS = {
     "due-soon": "◔",
     "waived": "⚑",
     "error": "⚠",
+    "not-due": "○",
     "met": "✔",
     "missed": "✖",
     "no-target": "◌",

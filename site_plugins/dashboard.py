@@ -35,6 +35,7 @@ def dashboard(site: Site, uri: str, heading_level: int) -> str:
         f'<p class="qms-overall">{overall}</p>',
         heading(h, text(labels["by_status"]), "qms-by-status"),
         f'<div class="qms-tiles">{tiles}</div>',
+        _verification_table(site),
         heading(h, text(labels["trend"]), "qms-trend"),
         trend_chart(doc["trend"], labels),
         _trend_table(site),
@@ -59,6 +60,14 @@ def _calendar_link(site: Site, uri: str) -> str:
         return ""
     href = site.href(uri, (FEED, None))
     return f'<p class="qms-calendar"><a href="{esc(href)}" download>{esc(site.labels["subscribe_calendar"])}</a></p>'
+def _verification_table(site: Site) -> str:
+    """How many results rest on conditions, and how many only on a record's existence."""
+    counts = site.doc["summary"].get("verified")
+    if not counts:
+        return ""
+    labels = site.labels
+    rows = [[text(labels[f"verified.{level}"]), str(n)] for level, n in counts.items()]
+    return table([text(labels["by_verification"]), text(labels["total"])], rows)
 
 
 def _documents_table(site: Site, uri: str, level: int) -> str:

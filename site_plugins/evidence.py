@@ -36,7 +36,7 @@ def evidence_index(site: Site) -> str:
             [
                 site.evidence_link(uri, r.id),
                 cell(r.title),
-                text(r.date or "—"),
+                text(r.date or "—") + (f" ({text(labels['after_as_of_short'])})" if _after(site, r) else ""),
                 text(r.period or "—"),
                 site.role_link(uri, r.owner),
                 ", ".join(site.checkpoint_link(uri, c) for c in site.used_by.get(r.id, [])) or "—",
@@ -79,11 +79,18 @@ def evidence_page(site: Site, record_id: str) -> str:
         blocks.append(f"{suspect_badge(labels)} {text(labels['suspect_for'])}: {links}")
     if extra.get("sample"):
         blocks.append(admonition("note", labels["sample"]))
+    if _after(site, record):
+        blocks.append(admonition("warning", labels.format("after_as_of", date=record.date)))
     blocks += [field_table(site, meta), _record_fields(site, record)]
     blocks += [_attachments(site, uri, record), _data_files(site, uri, record), _record_checkpoints(site, uri, record)]
     if record.source.body and record.source.body.strip():
         blocks += [heading(2, text(labels["body"]), "record"), record.source.body.strip()]
     return join_blocks(*blocks)
+
+
+def _after(site: Site, record: Evidence) -> bool:
+    """Dated after the evaluation date: as of that date the record did not exist."""
+    return record.date is not None and record.date > site.as_of
 
 
 def _record_fields(site: Site, record: Evidence) -> str:

@@ -121,12 +121,31 @@ def checkpoint_page(site: Site, cp_id: str) -> str:
         meta,
         heading(2, text(labels["rule"]), "rule"),
         "\n".join(rules),
+        _verified(site, result),
         text(cp.description) if cp.description else "",
         _periods_table(site, uri, result),
         _evidence_used(site, uri, result),
         _waiver(site, result),
         (heading(2, text(labels["remedy"]), "remedy") + "\n\n" + text(cp.remedy)) if cp.remedy else "",
     )
+
+
+def _verified(site: Site, result: dict[str, Any]) -> str:
+    """What the result rests on, as checks states it: the conditions it evaluated, and the
+    records whose existence alone it checked."""
+    verified, labels = result.get("verified"), site.labels
+    if not verified:
+        return ""
+    lines = [f"**{text(labels['verified_by'])}**: {text(labels['verified.' + verified['level']])}"]
+    if verified["conditions"]:
+        lines.append(
+            f"{text(labels['verified_conditions'])}:\n\n" + "\n".join(f"- {cell(c)}" for c in verified["conditions"])
+        )
+    if verified["existence"]:
+        lines.append(
+            f"{text(labels['verified_existence'])}:\n\n" + "\n".join(f"- {cell(c)}" for c in verified["existence"])
+        )
+    return "\n\n".join(lines)
 
 
 def _warnings(site: Site, result: dict[str, Any]) -> str:
@@ -147,10 +166,14 @@ def _periods_table(site: Site, uri: str, result: dict[str, Any]) -> str:
     if not result["periods"]:
         return ""
     labels = site.labels
+    subjects = any(p.get("subject") and p["subject"] != p["label"] for p in result["periods"])
     headers = [text(labels[k]) for k in ("period", "start", "end", "due", "status", "records")]
+    if subjects:  # a record for each project: the project each line asks for
+        headers.insert(1, text(labels["subject"]))
     rows = [
         [
             text(p["label"]),
+            *([text(p.get("subject") or "—")] if subjects else []),
             text(p["start"]),
             text(p["end"]),
             text(p["due"]),

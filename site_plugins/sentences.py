@@ -42,7 +42,13 @@ def condition_words(where: dict[str, Any], site: Site) -> str:
         for op, expected in ops.items():
             field = code(name)
             if op == "includes" and isinstance(expected, dict) and "roles_with_activity" in expected:
-                parts.append(labels.format("cond.roles", f=field, v=text(expected["roles_with_activity"])))
+                activities = expected["roles_with_activity"]
+                v = text("、".join(activities) if isinstance(activities, list) else activities)
+                if expected.get("role_types"):
+                    types = text(" / ".join(labels[f"role_type.{t}"] for t in expected["role_types"]))
+                    parts.append(labels.format("cond.roles_types", f=field, v=v, types=types))
+                else:
+                    parts.append(labels.format("cond.roles", f=field, v=v))
             elif op == "nonempty":
                 parts.append(labels.format("cond.nonempty" if expected else "cond.empty", f=field))
             elif f"cond.{op}" in labels.words:
@@ -62,16 +68,39 @@ def _plan_row(ref: str, site: Site, from_uri: str) -> str:
 
 def evidence_rule_words(raw: dict[str, Any], site: Site, from_uri: str) -> str:
     labels, zh = site.labels, site.labels.code == "zh"
-    count = labels.format("rule.count", n=int(raw.get("count", 1)), type=site.type_link(from_uri, raw["evidence"]))
+    kind = site.type_link(from_uri, raw["evidence"])
+    count = labels.format("rule.count", n=int(raw.get("count", 1)), type=kind)
     every = every_words(str(raw["every"]), site) if raw.get("every") else ""
-    parts = [f"{every}{count}" if zh else " ".join(p for p in (count, every) if p)]
+    for_each = raw.get("for_each")
+    if for_each == "project" and raw.get("every"):
+        count = labels["rule.each_project"] + count
+    if for_each == "project" and not raw.get("every"):
+        parts = [labels.format("rule.each_project_within", type=kind, d=duration_words(raw["within"], site))]
+    elif isinstance(for_each, dict):
+        shown = condition_words(for_each["where"], site) if for_each.get("where") else ""
+        parts = [
+            labels.format(
+                "rule.each_record",
+                type=kind,
+                d=duration_words(raw["within"], site),
+                source=site.type_link(from_uri, for_each["evidence"]),
+                where=(f"（{shown}）" if zh else f" ({shown})") if shown else "",
+                field=code(for_each["field"]),
+            )
+        ]
+    else:
+        parts = [f"{every}{count}" if zh else " ".join(p for p in (count, every) if p)]
     due = raw.get("due")
     if isinstance(due, str) and "#" in due:
         parts.append(labels.format("rule.plan", row=_plan_row(due, site, from_uri)))
+    elif due and raw.get("from"):
+        parts.append(labels.format("rule.window", opens=text(raw["from"]), d=text(due)))
     elif due:
         parts.append(labels.format("rule.due", d=text(due)))
     if raw.get("where"):
         parts.append(labels.format("rule.where", conds=condition_words(raw["where"], site)))
+    if raw.get("verdict"):
+        parts.append(labels.format("rule.verdict", conds=condition_words(raw["verdict"], site)))
     sentence = ("，" if zh else ", ").join(parts)
     if raw.get("rows"):
         sentence += ("；" if zh else "; ") + rows_words(raw["rows"], site)
@@ -107,6 +136,9 @@ def rule_words(raw: dict[str, Any], site: Site, from_uri: str) -> str:
             sentence = labels.format("rule.nc_all", clause=clause)
     elif raw.get("kpi"):
         sentence = labels.format("rule.kpi", kpi=site.kpi_link(from_uri, raw["kpi"]))
+    elif raw.get("review"):
+        doc = raw["review"]
+        sentence = labels.format("rule.review", doc=site.link(from_uri, text(doc), site.target("policy", doc)))
     else:
         sentence = labels["rule.none"]
     sentence = sentence[:1].upper() + sentence[1:] if labels.code == "en" else sentence

@@ -247,10 +247,11 @@ CSV_OK = (
 def test_callbacks_within_a_week(minimal: Path) -> None:
     incident_log(minimal, CSV_OK)
     assert status_of(minimal, "2025-12-01", "cp-callback")[0] == "pass"  # INC-3 still has time
+    # The export of 2025-12-01 cannot show INC-3's call-back, due 2025-12-05: no record shows it.
     assert status_of(minimal, "2026-01-02", "cp-callback") == (
-        "fail",
-        "evidence/2025/incidents/incidents.csv: 1 row(s) fail, first at row 4"
-        " (callback_at must be within P7D of resolved_at)",
+        "missing",
+        "evidence/2025/incidents/incidents.csv: 1 row(s) fell due after the file was written on 2025-12-01"
+        " and no newer record shows them, first at row 4 (callback_at must be within P7D of resolved_at)",
     )
 
 

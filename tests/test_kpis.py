@@ -96,24 +96,30 @@ def test_internal_audit_coverage(manual: Path) -> None:
     )
     record(manual, "IAR-2025", "internal-audit-report", "2025-04-20", fields)
     value = kpi_values(manual, "internal-audit-coverage")["2025"]
-    # 7 roles carry 运维服务实施; service-desk was not audited -> 6 / 7
-    assert (value["numerator"], value["denominator"]) == (6.0, 7.0)
-    assert value["value"] == pytest.approx(85.7143, abs=1e-4)
+    # 9 departments and groups implement (运维服务实施) or support (运维服务支持) the service:
+    # comms-dept, info-dept, customer-service, materials-group, ops-dept, service-desk, rnd-dept,
+    # hr-dept, mgmt-dept. Audited: 5 of them (om-staff is a position, not a department) -> 5 / 9
+    assert (value["numerator"], value["denominator"]) == (5.0, 9.0)
+    assert value["value"] == pytest.approx(55.5556, abs=1e-4)
     assert value["verdict"] == "missed"
 
 
 def test_project_acceptance_rate_is_passed_over_applied(manual: Path) -> None:
-    data_file(
-        manual,
-        "project-acceptance",
-        "pa.csv",
-        "acceptance_no,project,applied_on,passed\nA1,P1,2025-02-01,是\nA2,P2,2025-05-01,是\nA3,P3,2025-08-01,否\n"
-        "A4,P4,2025-11-01,true\nA5,P5,2024-11-01,否\n",
-    )
-    record(manual, "PA-2025", "project-acceptance", "2025-12-31", "year: 2025\n", "pa.csv")
+    for rid, applied, decided, passed in (
+        ("A1", "2025-02-01", "2025-02-10", "true"),
+        ("A2", "2025-05-01", "2025-05-12", "true"),
+        ("A3", "2025-08-01", "2025-08-15", "false"),
+        ("A4", "2025-11-01", "2025-11-10", "true"),
+        ("A5", "2024-11-01", "2024-11-20", "false"),
+    ):
+        fields = f"project: PRJ-TX-01\napplied_on: {applied}\npassed: {passed}\n"
+        record(manual, rid, "project-acceptance", decided, fields)
     value = kpi_values(manual, "project-acceptance-rate")["2025"]
     # 2025: 4 applied, 3 passed -> 75 % (the policy's upside-down formula would give 133 %)
     assert (value["value"], value["numerator"], value["denominator"]) == (75.0, 3.0, 4.0)
+    # On 2025-10-31 A4 was not decided yet: 2 of the 3 decided passed
+    early = kpi_values(manual, "project-acceptance-rate", dt.date(2025, 10, 31))["2025"]
+    assert (early["numerator"], early["denominator"]) == (2.0, 3.0)
 
 
 INCIDENTS = (

@@ -416,7 +416,7 @@ def test_repository_pack_as_zip_restricts_kpis_to_the_period(repository: Manual,
     assert "2025-01" in kpis and "2025-03" in kpis
     assert "2025-04" not in kpis and "2025-H2" not in kpis
     assert "✔ met" in kpis or "○ no-target" in kpis
-    assert "evidence/2025/incidents/IL-2025-Q1.csv" in names
+    assert "evidence/2025/incidents/IL-2025-03.csv" in names  # the March export of the incident log
     assert summary.files == len(names)
 
 

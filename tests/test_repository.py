@@ -33,7 +33,7 @@ def copy(tmp_path: Path) -> Path:
 def test_repository_manual_validates() -> None:
     result = run_qms("--root", REPO, "validate")
     assert result.returncode == 0, result.stdout
-    assert "69 checkpoints, 8 KPIs" in result.stderr
+    assert "70 checkpoints, 8 KPIs" in result.stderr and "6 projects" in result.stderr
 
 
 def test_every_section_of_both_seeds_is_addressable() -> None:
@@ -60,19 +60,28 @@ def test_2025_is_clean() -> None:
     result = run_qms("--root", REPO, "check", "--as-of", "2025-12-31", "--format", "json")
     assert result.returncode == 0, result.stdout[-2000:]
     doc = json.loads(result.stdout)
-    assert doc["summary"]["by_status"]["pass"] == doc["summary"]["total"] == 69
+    assert doc["summary"]["total"] == 70 and doc["summary"]["by_status"]["pass"] == 69
+    # The one exception is true: the policy's yearly review falls due on 2026-01-08.
+    status = {r["id"]: r["status"] for r in doc["checkpoints"] if r["status"] != "pass"}
+    assert status == {"cp-policy-annual-review": "due-soon"}
+    documents = {d["id"]: d["status"] for d in doc["documents"]}
+    assert documents["TFDL-ITSS-08-01"] == "due-soon"
 
 
 def test_2026_shows_honest_gaps() -> None:
     result = run_qms("--root", REPO, "check", "--as-of", "2026-11-21", "--format", "json")
     assert result.returncode == 1
     doc = json.loads(result.stdout)
-    status = {r["id"]: r["status"] for r in doc["checkpoints"]}
-    assert status["cp-internal-audit-nc"] == "fail"
-    assert status["cp-incident-callback"] == "fail"
-    assert status["cp-quality-analysis-meeting"] == "stale"
-    assert status["cp-spare-parts-availability"] == "waived"
-    assert status["cp-internal-audit-yearly"] == "pass"
+    status = {r["id"]: r["status"] for r in doc["checkpoints"] if r["status"] != "pass"}
+    assert status == {
+        "cp-internal-audit-nc": "fail",  # NC-2026-02 open past its due date
+        "cp-nc-tracking": "fail",
+        "cp-incident-callback": "fail",  # six call-backs in August 2026 came after more than 7 days
+        "cp-service-desk-compliance": "fail",  # the Q3 inspection found it, and no NC follows it up
+        "cp-quality-analysis-meeting": "stale",  # no meeting in 2026-H1
+        "cp-policy-annual-review": "stale",  # the policy was due for review on 2026-01-08
+        "cp-spare-parts-availability": "waived",
+    }
 
 
 def test_deleting_a_required_record_fails_then_a_waiver_covers_it(copy: Path) -> None:

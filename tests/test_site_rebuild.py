@@ -53,7 +53,7 @@ def add_record(root: Path) -> None:
 
 def edit_data(root: Path) -> None:
     """A changed cell of an incident log, and its new digest in the record that lists it."""
-    data = root / "evidence/2025/incidents/IL-2025-Q1.csv"
+    data = root / "evidence/2025/incidents/IL-2025-01.csv"
     before = hashlib.sha256(data.read_bytes()).hexdigest()
     edit(data, ",SD-03,95\n", ",SD-03,10\n")
     edit(data.with_suffix(".md"), before, hashlib.sha256(data.read_bytes()).hexdigest())

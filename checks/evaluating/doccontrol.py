@@ -7,14 +7,23 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..i18n import _
-from ..model import Checkpoint, Issue, Manual, Policy
+from ..model import Checkpoint, Evidence, Issue, Manual, Policy
+from ..results import Outcome
 from .periods import parse_duration
 
+if TYPE_CHECKING:
+    from .rules import Context
+
 REVIEW_WARN = dt.timedelta(days=60)
+# Evidence type of a document's review record: it names the reviewed document in `policy`,
+# and its date counts as a review of that document (one fact: the document's review).
+POLICY_REVIEW = "policy-review-record"
 
 
 @dataclass(frozen=True)
@@ -32,25 +41,45 @@ class DocumentResult:
     approved: dt.date | None
 
 
-def last_review(policy: Policy, as_of: dt.date) -> dt.date | None:
-    """The last review known on a date: `review.last`, or an approved revision, whichever is later."""
+def last_review(policy: Policy, as_of: dt.date, records: Sequence[Evidence] = ()) -> dt.date | None:
+    """The last review known on a date: `review.last`, an approved revision or a review record
+    of the document (see `review_records`), whichever is latest."""
     dates = [r.approved for r in policy.revisions if r.approved and r.approved <= as_of]
     if policy.review and policy.review.last and policy.review.last <= as_of:
         dates.append(policy.review.last)
+    dates += [r.date for r in records if r.date is not None and r.date <= as_of]
     return max(dates) if dates else None
 
 
-def next_review(policy: Policy, as_of: dt.date) -> dt.date | None:
-    last = last_review(policy, as_of)
+def next_review(policy: Policy, as_of: dt.date, records: Sequence[Evidence] = ()) -> dt.date | None:
+    last = last_review(policy, as_of, records)
     if policy.review is None or last is None:
         return None
     return parse_duration(policy.review.cycle).after(last)
 
 
-def review_result(policy: Policy, as_of: dt.date) -> DocumentResult:
+def review_records(manual: Manual) -> dict[str, list[Evidence]]:
+    """The review records of each document (records of type POLICY_REVIEW, by `policy`)."""
+    found: dict[str, list[Evidence]] = defaultdict(list)
+    for record in sorted(manual.evidence.values(), key=lambda r: (r.date or dt.date.min, r.id)):
+        if record.type == POLICY_REVIEW and isinstance(record.data.get("policy"), str):
+            found[record.data["policy"]].append(record)
+    return dict(found)
+
+
+def review_rule(doc_id: str, ctx: Context) -> Outcome:
+    """A checkpoint rule: the document's review is current. Its status is the document's own
+    review status, from the same dates (one fact, one answer)."""
+    policy = ctx.manual.policies[doc_id]
+    records = [r for r in ctx.records_of(POLICY_REVIEW) if r.data.get("policy") == doc_id]
+    result = review_result(policy, ctx.as_of, records)
+    return Outcome(result.status, f"{policy.doc_no}: {result.reason}", (), tuple(r.id for r in records[-1:]))
+
+
+def review_result(policy: Policy, as_of: dt.date, records: Sequence[Evidence] = ()) -> DocumentResult:
     """Whether an effective document was reviewed within its cycle as of a date."""
-    last_seen = last_review(policy, as_of)
-    due = next_review(policy, as_of)
+    last_seen = last_review(policy, as_of, records)
+    due = next_review(policy, as_of, records)
     approved = [r for r in policy.revisions if r.approved and r.approved <= as_of]
     last = approved[-1] if approved else None
     if policy.review is None:
@@ -80,8 +109,11 @@ def review_result(policy: Policy, as_of: dt.date) -> DocumentResult:
 
 
 def document_results(manual: Manual, as_of: dt.date) -> list[DocumentResult]:
+    reviews = review_records(manual)
     return [
-        review_result(p, as_of) for p in sorted(manual.policies.values(), key=lambda p: p.id) if p.status == "effective"
+        review_result(p, as_of, reviews.get(p.id, ()))
+        for p in sorted(manual.policies.values(), key=lambda p: p.id)
+        if p.status == "effective"
     ]
 
 

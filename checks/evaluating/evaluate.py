@@ -28,10 +28,11 @@ from ..results import (
     WaiverRef,
     worst,
 )
-from .doccontrol import document_results, fingerprint
+from .doccontrol import POLICY_REVIEW, document_results, fingerprint
 from .kpis import KPI_MISS_ANALYSIS, kpi_documents
 from .periods import month_ends_before
 from .rules import DEFAULT_CHECK_TIMEOUT, Context, evaluate_rule
+from .verified import Verified, verified
 
 
 @dataclass
@@ -122,7 +123,7 @@ def evaluate(
         results.kpis = _kpi_documents(ctx)
     if trend_months:
         progress.start(_("Counting the trend"))
-        results.trend = compliance_trend(manual, as_of, trend_months, git, data, cache, inputs)
+        results.trend = compliance_trend(manual, as_of, trend_months, git, data, cache, inputs, ctx.verified)
     return results
 
 
@@ -163,7 +164,7 @@ def _inputs(cp: Checkpoint, ctx: Context) -> tuple[Any, ...]:
     for rule in cp.requires:
         if rule.evidence:
             parts.append(ctx.versions_of_type(rule.evidence))
-        if rule.nonconformities is not None:  # an NC's scope depends on the record it was found in
+        if rule.nonconformities is not None or rule.raw.get("verdict"):  # NCs, and the records they were found in
             parts.append(
                 tuple(
                     (
@@ -173,6 +174,10 @@ def _inputs(cp: Checkpoint, ctx: Context) -> tuple[Any, ...]:
                     for nc in manual.nonconformities.values()
                 )
             )
+        if isinstance(for_each := rule.raw.get("for_each"), dict):  # the records that each ask for one
+            parts.append(ctx.versions_of_type(for_each["evidence"]))
+        if rule.review is not None:
+            parts.append(ctx.versions_of_type(POLICY_REVIEW))
         if rule.kpi and (kpi := manual.kpis.get(rule.kpi)) is not None:
             parts.append(_kpi_inputs(kpi, ctx))
     parts.append(tuple(r.source.version for r in ctx.satisfying(cp.id)))
@@ -217,7 +222,15 @@ def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoi
         real_status=real,
         warnings=tuple(warnings),
         suspect=_suspect(cp, ctx),
+        verified=_verified(cp, ctx),
     )
+
+
+def _verified(cp: Checkpoint, ctx: Context) -> Verified:
+    if cp.id not in ctx.verified:
+        ctx.verified[cp.id] = verified(cp, ctx.manual)
+    found: Verified = ctx.verified[cp.id]
+    return found
 
 
 def _suspect(cp: Checkpoint, ctx: Context) -> tuple[str, ...]:
@@ -335,6 +348,7 @@ def compliance_trend(
     data: DataCache | None = None,
     cache: BuildCache | None = None,
     inputs: dict[str, tuple[Any, ...]] | None = None,
+    verified: dict[str, Verified] | None = None,
 ) -> list[dict[str, Any]]:
     """Counts by status at each month end of the last `months` months, then at `as_of`
     (checkpoints only: documents and KPIs have no place in these counts).
@@ -346,7 +360,7 @@ def compliance_trend(
     data = data if data is not None else DataCache()
     checkpoints = sorted(manual.checkpoints.values(), key=_order)
     for day in [*month_ends_before(as_of, months), as_of]:
-        ctx = Context(manual, day, data=data, cache=cache)
+        ctx = Context(manual, day, data=data, cache=cache, verified=verified if verified is not None else {})
         results = Results(day, [evaluate_checkpoint(cp, ctx, git, inputs.get(cp.id)) for cp in checkpoints])
         points.append({"date": day.isoformat(), "by_status": results.counts()})
     return points

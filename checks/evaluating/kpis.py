@@ -22,7 +22,7 @@ from ..loading.references import resolve_function
 from ..model import Kpi, Manual
 from ..results import Outcome
 from .periods import Period, calendar_period, period_from_label
-from .rules import Context, roles_with_activity
+from .rules import Context, role_scope
 
 KPI_MISS_ANALYSIS = "kpi-miss-analysis"  # evidence type: cause and action for a missed target
 PERIOD_MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
@@ -279,20 +279,27 @@ def customer_satisfaction(frame: pd.DataFrame, period: Period, manual: Manual) -
     return Measure(float(per_item.mean()), float(per_item.sum()), float(len(per_item)))
 
 
+# 体系覆盖部门 in the seeds (7.3.1 (2)): the departments and groups that implement or support
+# the O&M service. cp-internal-audit-coverage names the same scope in its condition.
+AUDIT_SCOPE = {"roles_with_activity": ["运维服务实施", "运维服务支持"], "role_types": ["department", "group"]}
+
+
 def internal_audit_coverage(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
-    """内审受审核部门 / 体系覆盖部门: O&M departments covered by the period's audit reports."""
+    """内审受审核部门 / 体系覆盖部门: the departments in scope (AUDIT_SCOPE) covered by the
+    period's audit reports."""
     audits = _within(frame, "date", period)
     if audits.empty:
         return None
-    scope = set(roles_with_activity(manual, "运维服务实施"))
+    scope = set(role_scope(manual, AUDIT_SCOPE))
     audited = {d for departments in audits["audited_departments"] for d in (departments or [])}
     return _rate(len(scope & audited), len(scope))
 
 
 def project_acceptance_rate(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:
-    """验收通过项目数量 / 申请验收项目数量 × 100% (the policy's table has it upside down)."""
-    applied = _within(frame, "applied_on", period)
-    return _rate(int(applied["passed"].fillna(False).sum()), len(applied))
+    """验收通过项目数量 / 申请验收项目数量 × 100% (the policy's table has it upside down), over
+    the acceptance records (one per acceptance, dated by its verdict) by the date applied."""
+    applied = _within(frame.assign(applied_on=pd.to_datetime(frame["applied_on"])), "applied_on", period)
+    return _rate(int(applied["passed"].astype(bool).sum()), len(applied))
 
 
 def first_contact_resolution_rate(frame: pd.DataFrame, period: Period, manual: Manual) -> Measure | None:

@@ -147,12 +147,16 @@ def period_from_label(label: str) -> Period:
     return calendar_period(start, months)
 
 
-def yearly_by(year: int, month_day: str) -> Period:
-    """The window of a 'due by MM-DD each year' requirement."""
+def yearly_by(year: int, month_day: str, opens: str | None = None) -> Period:
+    """The window of a 'due by MM-DD each year' requirement (from 1 January, or from the
+    month-day `opens`: "in April" is from 04-01 to 04-30)."""
+    due = _month_day(year, month_day)
+    return Period(_month_day(year, opens or "01-01"), due, due, f"{year}")
+
+
+def _month_day(year: int, month_day: str) -> dt.date:
     month, day = (int(x) for x in month_day.split("-"))
-    day = min(day, calendar.monthrange(year, month)[1])
-    due = dt.date(year, month, day)
-    return Period(dt.date(year, 1, 1), due, due, f"{year}")
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 def month_period(year_month: str) -> Period:

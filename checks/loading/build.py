@@ -20,6 +20,7 @@ from ..model import (
     Nonconformity,
     Plan,
     Policy,
+    Project,
     Review,
     Revision,
     Role,
@@ -176,6 +177,8 @@ def data_columns(type_data: dict[str, Any]) -> tuple[DataColumn, ...]:
             tuple(str(v) for v in c.get("enum", ())),
             c.get("minimum"),
             c.get("maximum"),
+            c.get("dates") if c.get("dates") in (None, "row") else tuple(c["dates"]),
+            bool(c.get("key", False)),
         )
         for c in type_data.get("data_columns", [])
     )
@@ -212,6 +215,7 @@ def _evidence(doc: RawDocument, folders: dict[Path, Path] | None = None) -> Evid
         period=d.get("period"),
         owner=d["owner"],
         approved_by=d.get("approved_by"),
+        project=d.get("project"),
         satisfies=tuple(d.get("satisfies", [])),
         attachments=tuple(
             Attachment(a["path"], a["sha256"], resolve_relative(doc.source, a["path"], folders))
@@ -253,6 +257,20 @@ def _waiver(doc: RawDocument) -> Waiver:
     )
 
 
+def _project(doc: RawDocument) -> Project:
+    d = doc.data
+    return Project(
+        **_base(doc),
+        name=d["name"],
+        department=d["department"],
+        customer=d["customer"],
+        contract=str(d["contract"]),
+        start=as_date(d["start"]),
+        end=as_date(d.get("end")),
+        status=d["status"],
+    )
+
+
 BUILDERS: dict[str, Callable[[RawDocument], ManualObject]] = {
     "policy": _policy,
     "role": _role,
@@ -263,6 +281,7 @@ BUILDERS: dict[str, Callable[[RawDocument], ManualObject]] = {
     "evidence": _evidence,
     "nonconformity": _nonconformity,
     "waiver": _waiver,
+    "project": _project,
 }
 
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..evaluating.doccontrol import check_documents
 from ..evaluating.periods import duration_problem
-from ..model import Checkpoint, Evidence, FieldPath, Issue, Manual, ManualObject
+from ..i18n import _
+from ..model import Checkpoint, Evidence, EvidenceType, FieldPath, Issue, Manual, ManualObject
 from .clauses import parse_clauses
 from .localcode import LocalCodeError, LocalReferenceError, check_signature, is_local, load_function
 from .people import check_people
@@ -78,6 +79,7 @@ def check_manual(manual: Manual, digest: Callable[[Path], str] = sha256_of) -> I
         _evidence_types,
         _nonconformities,
         _waivers,
+        _projects,
         _stray_pages,
         check_documents,
         check_people,
@@ -206,20 +208,11 @@ def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], acti
         month, _sep, day = due.partition("-")
         if not (1 <= int(month) <= 12 and 1 <= int(day) <= _days_in(int(month))):
             yield cp.source.issue(at + ("due",), f"'{due}' is not a valid month-day")
+    yield from _rule_scope(manual, cp, at, rule, etype, activities)
     if etype is None:
         return
-    fields = set(etype.fields.get("properties", {})) | {"title", "date", "period", "owner", "approved_by"}
-    for name, condition in (rule.get("where") or {}).items():
-        if name not in fields:
-            yield cp.source.issue(at + ("where", name), f"evidence type '{etype.id}' has no field '{name}'")
-        includes = condition.get("includes") if isinstance(condition, dict) else None
-        if isinstance(includes, dict):
-            activity = includes["roles_with_activity"]
-            if activity not in activities:
-                yield cp.source.issue(
-                    at + ("where", name, "includes", "roles_with_activity"),
-                    f"no role has a duty with activity '{activity}'",
-                )
+    for key in ("where", "verdict"):
+        yield from _conditions(cp, at + (key,), rule.get(key) or {}, etype, activities)
     rows = rule.get("rows")
     if rows:
         columns = {c.name for c in etype.data_columns}
@@ -237,6 +230,85 @@ def _duration(obj: ManualObject, field: FieldPath, text: Any, *, positive: bool)
     problem = duration_problem(text, positive=positive) if isinstance(text, str) else None
     if problem:
         yield obj.source.issue(field, problem)
+
+
+RECORD_FIELDS = frozenset({"title", "date", "period", "owner", "approved_by", "project"})
+
+
+def _conditions(
+    cp: Checkpoint, at: FieldPath, conditions: dict[str, Any], etype: EvidenceType, activities: set[str]
+) -> Iterator[Issue]:
+    """Conditions name fields of the type, and activities some role has."""
+    fields = set(etype.fields.get("properties", {})) | RECORD_FIELDS
+    for name, condition in conditions.items():
+        if name not in fields:
+            yield cp.source.issue(
+                at + (name,), _("evidence type '{type}' has no field '{field}'").format(type=etype.id, field=name)
+            )
+        includes = condition.get("includes") if isinstance(condition, dict) else None
+        if isinstance(includes, dict):
+            wanted = includes["roles_with_activity"]
+            for activity in [wanted] if isinstance(wanted, str) else wanted:
+                if activity not in activities:
+                    yield cp.source.issue(
+                        at + (name, "includes", "roles_with_activity"),
+                        _("no role has a duty with activity '{activity}'").format(activity=activity),
+                    )
+
+
+def _rule_scope(
+    manual: Manual,
+    cp: Checkpoint,
+    at: FieldPath,
+    rule: dict[str, Any],
+    etype: EvidenceType | None,
+    activities: set[str],
+) -> Iterator[Issue]:
+    """`review`, `from`, `for_each` and `within`: what they name exists, and they go together."""
+    yield from _ref(manual, cp, at + ("review",), rule.get("review"), "policy", "document")
+    due, opens = rule.get("due"), rule.get("from")
+    if opens is not None:
+        if not (isinstance(due, str) and "#" not in due):
+            yield cp.source.issue(at + ("from",), _("'from' goes with a month-day 'due'"))
+        elif not _month_day_ok(opens):
+            yield cp.source.issue(at + ("from",), _("'{value}' is not a valid month-day").format(value=opens))
+        elif opens > due:
+            yield cp.source.issue(
+                at + ("from",), _("the window opens {opens}, after it is due {due}").format(opens=opens, due=due)
+            )
+    for_each, within = rule.get("for_each"), rule.get("within")
+    if for_each is None:
+        if within is not None:
+            yield cp.source.issue(at + ("within",), _("'within' goes with 'for_each'"))
+        return
+    if due is not None:
+        yield cp.source.issue(
+            at + ("due",), _("a 'for_each' rule is due 'every' period or 'within' a time, not by 'due'")
+        )
+    if isinstance(for_each, dict):
+        source = manual.evidence_types.get(for_each["evidence"])
+        yield from _ref(
+            manual, cp, at + ("for_each", "evidence"), for_each["evidence"], "evidence-type", "evidence type"
+        )
+        if source is not None:
+            yield from _conditions(cp, at + ("for_each", "where"), for_each.get("where") or {}, source, activities)
+        if etype is not None and for_each["field"] not in set(etype.fields.get("properties", {})) | RECORD_FIELDS:
+            yield cp.source.issue(
+                at + ("for_each", "field"),
+                _("evidence type '{type}' has no field '{field}'").format(type=etype.id, field=for_each["field"]),
+            )
+    if (isinstance(for_each, dict) or not rule.get("every")) and within is None:
+        yield cp.source.issue(
+            at + ("for_each",),
+            _("say 'every' period (for each project active in it) or 'within' a time after each start"),
+        )
+    elif rule.get("every") and within is not None:
+        yield cp.source.issue(at + ("within",), _("'within' and 'every' do not go together"))
+
+
+def _month_day_ok(text: str) -> bool:
+    month, _sep, day = text.partition("-")
+    return 1 <= int(month) <= 12 and 1 <= int(day) <= _days_in(int(month))
 
 
 def _days_in(month: int) -> int:
@@ -276,12 +348,39 @@ def _evidence_types(manual: Manual) -> Iterator[Issue]:
             if column.name in seen:
                 yield etype.source.issue(("data_columns", index, "name"), f"duplicate column '{column.name}'")
             seen.add(column.name)
+        yield from _dated_columns(etype)
+
+
+def _dated_columns(etype: EvidenceType) -> Iterator[Issue]:
+    """`dates` sits on a date column and names columns of the type; one row date, one key."""
+    columns, names = etype.data_columns, {c.name for c in etype.data_columns}
+    for field, chosen in (("dates", [c for c in columns if c.dates == "row"]), ("key", [c for c in columns if c.key])):
+        for column in chosen[1:]:
+            yield etype.source.issue(
+                ("data_columns", columns.index(column), field),
+                _("only one column may have {field}: {value} (already '{other}')").format(
+                    field=field, value="row" if field == "dates" else "true", other=chosen[0].name
+                ),
+            )
+    for index, column in enumerate(columns):
+        at: FieldPath = ("data_columns", index, "dates")
+        if column.dates is not None and column.type not in ("date", "datetime"):
+            yield etype.source.issue(
+                at,
+                _("'{name}' dates events but is a {type} column, not a date or datetime").format(
+                    name=column.name, type=column.type
+                ),
+            )
+        for name in column.dates if isinstance(column.dates, tuple) else ():
+            if name not in names:
+                yield etype.source.issue(at, _("no data column '{name}' to date").format(name=name))
 
 
 def _evidence(manual: Manual, digest: Callable[[Path], str]) -> Iterator[Issue]:
     folders = (manual.evidence_dir, manual.root.resolve())
     for record in manual.evidence.values():
         yield from _ref(manual, record, ("owner",), record.owner, "role", "role")
+        yield from _ref(manual, record, ("project",), record.project, "project", "project")
         for index, cp_id in enumerate(record.satisfies):
             yield from _ref(manual, record, ("satisfies", index), cp_id, "checkpoint", "checkpoint")
         for cp_id in record.data.get("confirmed") or {}:
@@ -339,6 +438,16 @@ def _waivers(manual: Manual) -> Iterator[Issue]:
         yield from _ref(manual, waiver, ("checkpoint",), waiver.checkpoint, "checkpoint", "checkpoint")
         if waiver.granted and waiver.expires and waiver.expires <= waiver.granted:
             yield waiver.source.issue(("expires",), "a waiver must expire after it is granted")
+
+
+def _projects(manual: Manual) -> Iterator[Issue]:
+    for project in manual.projects.values():
+        yield from _ref(manual, project, ("department",), project.department, "role", "role")
+        if project.start and project.end and project.end < project.start:
+            yield project.source.issue(
+                ("end",),
+                _("the project ends {end}, before it starts {start}").format(end=project.end, start=project.start),
+            )
 
 
 def _stray_pages(manual: Manual) -> Iterator[Issue]:

@@ -127,6 +127,8 @@ _SAME_IN_DRAFT_7 = frozenset(
         "if",
         "then",
         "else",
+        "$defs",  # a container of schemas that `$ref` names; neither draft validates with it
+        "$ref",  # alone (see _draft7_safe): draft 7 ignores a $ref's siblings, 2020-12 applies them
     ]
 )
 
@@ -136,10 +138,12 @@ def _draft7_safe(schema: Any) -> bool:
         return all(_draft7_safe(s) for s in schema)
     if not isinstance(schema, dict):
         return True
+    if "$ref" in schema and len(schema) > 1:
+        return False
     for key, value in schema.items():
         if key not in _SAME_IN_DRAFT_7:
             return False
-        if key in ("properties", "patternProperties"):
+        if key in ("properties", "patternProperties", "$defs"):
             if not all(_draft7_safe(v) for v in value.values()):
                 return False
         elif key == "items" and isinstance(value, list):

@@ -87,6 +87,14 @@ INCIDENT_COLUMNS = (
     ("callback_satisfaction", "integer", False),
 )
 
+# Which column dates a row's events, as the repository's incident log declares it.
+INCIDENT_DATING: dict[str, dict[str, Any]] = {
+    "ticket_id": {"key": True},
+    "opened_at": {"dates": "row"},
+    "resolved_at": {"dates": ["status", "sla_met", "kb_article"]},
+    "callback_at": {"dates": ["callback_by", "callback_satisfaction"]},
+}
+
 # Families of evidence types with simple fields: id -> (title, record id prefix, JSON Schema
 # of the fields, the checkpoint rule asking for them).
 FAMILIES: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
@@ -118,11 +126,8 @@ FAMILIES: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
         "SR",
         {
             "type": "object",
-            "properties": {
-                "project": {"type": "string"},
-                "satisfaction": {"type": "number", "minimum": 0, "maximum": 100},
-            },
-            "required": ["project"],
+            "properties": {"satisfaction": {"type": "number", "minimum": 0, "maximum": 100}},
+            "required": ["project"],  # a base field of every record, resolved against the project register
         },
         {"every": "P6M", "where": {"satisfaction": {"min": 60}}},
     ),
@@ -169,6 +174,7 @@ def make_manual(root: Path, *, policies: int, checkpoints: int, records: int, ti
 
     clauses = _policies(root, rng, policies)
     _roles(root, rng, clauses)
+    _projects(root)
     types = simple_types(checkpoints)
     _evidence_types(root, types)
     _kpis(root, clauses[0])
@@ -264,6 +270,24 @@ def _roles(root: Path, rng: random.Random, clauses: list[tuple[str, list[str]]])
         _write_yaml(root / f"policy/roles/{role_id}.yaml", {**role, "duties": duties})
 
 
+PROJECTS = 40  # the project register: service reports and tickets name PRJ-00 .. PRJ-39
+
+
+def _projects(root: Path) -> None:
+    for k in range(PROJECTS):
+        project = {
+            "id": f"PRJ-{k:02d}",
+            "kind": "project",
+            "name": f"合成项目 {k:02d}",
+            "department": "ops-dept",
+            "customer": f"客户 {k % 7}",
+            "contract": f"HT-{k:04d}",
+            "start": dt.date(2024, 1 + k % 12, 1),
+            "status": "active",
+        }
+        _write_yaml(root / f"policy/projects/PRJ-{k:02d}.yaml", project)
+
+
 def _evidence_types(root: Path, types: list[SimpleType]) -> None:
     for t in types:
         etype = {"id": t.id, "kind": "evidence-type", "title": t.title, "fields": FAMILIES[t.family][2]}
@@ -281,7 +305,9 @@ def _evidence_types(root: Path, types: list[SimpleType]) -> None:
             },
             "required": ["source_system", "tickets"],
         },
-        "data_columns": [{"name": n, "type": t, "required": r} for n, t, r in INCIDENT_COLUMNS],
+        "data_columns": [
+            {"name": n, "type": t, "required": r, **INCIDENT_DATING.get(n, {})} for n, t, r in INCIDENT_COLUMNS
+        ],
     }
     _write_yaml(root / "policy/evidence-types/incident-log.yaml", incident_log)
 
@@ -387,7 +413,7 @@ def _fields(rng: random.Random, family: str) -> dict[str, Any]:
     if family == "management-review-report":
         return {"participants": rng.sample(PEOPLE, 4)}
     if family == "service-report":
-        return {"project": f"PRJ-{rng.randrange(40):02d}", "satisfaction": rng.randint(50, 100)}
+        return {"project": f"PRJ-{rng.randrange(PROJECTS):02d}", "satisfaction": rng.randint(50, 100)}
     return {"course": rng.choice(("ITSS 基础", "事件管理", "信息安全", "服务台规范")), "attendees": rng.randint(5, 40)}
 
 
@@ -434,7 +460,7 @@ def write_ticket_csv(path: Path, rows: int, first: dt.date, last: dt.date, seed:
     frame = pd.DataFrame(
         {
             "ticket_id": [f"INC-{first.year}-{i:07d}" for i in range(1, rows + 1)],
-            "project": pick([f"PRJ-{k:02d}" for k in range(40)]),
+            "project": pick([f"PRJ-{k:02d}" for k in range(PROJECTS)]),
             "category": pick(["故障", "服务请求", "咨询"]),
             "priority": pick(["P1", "P2", "P3", "P4"], [0.05, 0.15, 0.4, 0.4]),
             "channel": pick(["电话", "运维平台", "邮件", "微信"]),

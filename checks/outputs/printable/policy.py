@@ -16,7 +16,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from ...evaluating.doccontrol import last_review, next_review
+from ...evaluating.doccontrol import last_review, next_review, review_records
 from ...i18n import _
 from ...model import Policy
 from ..html import sanitize
@@ -31,7 +31,8 @@ def policy_section(ctx: Context, policy: Policy, as_of: dt.date) -> str:
     last = approved[-1] if approved else None
     review = policy.review
     try:
-        previous, upcoming = last_review(policy, as_of), next_review(policy, as_of)
+        reviews = review_records(ctx.manual).get(policy.id, [])  # as the results document counts them
+        previous, upcoming = last_review(policy, as_of, reviews), next_review(policy, as_of, reviews)
     except ValueError:  # an unreadable cycle; `qms validate` names it
         previous, upcoming = None, None
     status = ctx.doc_status(policy.id)
