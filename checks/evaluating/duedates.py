@@ -53,8 +53,8 @@ def due_items(manual: Manual, doc: dict[str, Any]) -> list[DueItem]:
             if not owed:
                 continue
             due = min(dt.date.fromisoformat(p["due"]) for p in owed)
-            # a period that passes without a record is one not yet due: still open
-            status = worst([p["status"] for p in owed])
+            # a period not yet due (or passing without a record) is still open
+            status = worst(["pass" if p["status"] == "not-due" else p["status"] for p in owed])
             items.append(
                 DueItem(
                     due=due,
