@@ -25,9 +25,11 @@ from .markup import (
     cell,
     code,
     esc,
+    html_cell,
     md_link,
     natural_key,
     number,
+    raw_table,
     show,
     table,
     text,
@@ -35,8 +37,13 @@ from .markup import (
 from .sentences import check_words, rule_words
 
 
-def heading(level: int, title_md: str, anchor_id: str | None = None) -> str:
-    return "#" * level + " " + title_md + (f" {{#{anchor_id}}}" if anchor_id else "")
+def heading(level: int, title_md: str, anchor_id: str | None = None, searched: bool = True) -> str:
+    """A Markdown heading; `searched=False` leaves its section out of the search index
+    (Material's `data-search-exclude`): lists of records and periods are not what people search."""
+    attributes = [f"#{anchor_id}"] if anchor_id else []
+    if not searched:
+        attributes.append("data-search-exclude")
+    return "#" * level + " " + title_md + (f" {{{' '.join(attributes)}}}" if attributes else "")
 
 
 def field_table(site: Site, rows: list[list[str]]) -> str:
@@ -147,42 +154,62 @@ def _periods_table(site: Site, uri: str, result: dict[str, Any]) -> str:
     if not result["periods"]:
         return ""
     labels = site.labels
-    headers = [text(labels[k]) for k in ("period", "start", "end", "due", "status", "records")]
+    headers = [esc(labels[k]) for k in ("period", "start", "end", "due", "status", "records")]
     rows = [
         [
-            text(p["label"]),
-            text(p["start"]),
-            text(p["end"]),
-            text(p["due"]),
+            esc(p["label"]),
+            esc(p["start"]),
+            esc(p["end"]),
+            esc(p["due"]),
             badge(site, p["status"]),
-            ", ".join(site.evidence_link(uri, r) for r in p["records"]) or "—",
+            ", ".join(_record_link(site, uri, r) for r in p["records"]) or "—",
         ]
         for p in result["periods"]
     ]
-    return join_blocks(heading(2, text(labels["periods"]), "periods"), table(headers, rows)).strip()
+    return join_blocks(heading(2, text(labels["periods"]), "periods", searched=False), raw_table(headers, rows)).strip()
+
+
+def _record_link(site: Site, uri: str, record_id: str) -> str:
+    """A record's id linking to its section, for raw HTML tables."""
+    return site.html_link(uri, esc(record_id), site.target("evidence", record_id))
 
 
 def _evidence_used(site: Site, uri: str, result: dict[str, Any]) -> str:
     labels, manual = site.labels, site.manual
-    headers = [text(labels[k]) for k in ("id", "title", "type", "date", "commit")]
+    headers = [esc(labels[k]) for k in ("id", "title", "type", "date", "commit")]
+    types: dict[str, str] = {}  # the records of a checkpoint are mostly of one type
     rows = []
     for ref in result["evidence"]:
         record = manual.evidence.get(ref["id"])
+        if ref["type"] not in types:
+            types[ref["type"]] = _type_html(site, uri, ref["type"])
         rows.append(
             [
-                site.evidence_link(uri, ref["id"]),
-                cell(record.title if record else ""),
-                site.type_link(uri, ref["type"]),
-                text(ref["date"] or "—"),
+                _record_link(site, uri, ref["id"]),
+                html_cell(record.title if record else ""),
+                types[ref["type"]],
+                esc(ref["date"] or "—"),
                 code(ref["commit"][:10]) if ref["commit"] else "—",
             ]
         )
     used = {ref["id"] for ref in result["evidence"]}
     declared = [r for r in site.declared_by.get(result["id"], []) if r not in used]
-    blocks = [heading(2, text(labels["evidence_used"]), "evidence"), table(headers, rows) or "—"]
+    blocks = [
+        heading(2, text(labels["evidence_used"]), "evidence", searched=False),
+        raw_table(headers, rows) if rows else "—",
+    ]
     if declared:
         blocks.append(f"{text(labels['declared'])}: " + ", ".join(site.evidence_link(uri, r) for r in declared))
     return join_blocks(*blocks).strip()
+
+
+def _type_html(site: Site, uri: str, type_id: str) -> str:
+    """`Site.type_link` for raw HTML."""
+    etype = site.manual.evidence_types.get(type_id)
+    label = esc(etype.title if etype else type_id)
+    if site.labels.code == "zh":
+        label = f"《{label}》"
+    return site.html_link(uri, label, site.target("evidence-type", type_id))
 
 
 def _waiver(site: Site, result: dict[str, Any]) -> str:

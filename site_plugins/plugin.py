@@ -15,7 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, file_sort_key
+from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
@@ -43,18 +43,20 @@ ASSETS = Path(__file__).parent / "assets"
 CSS, JS = "assets/qms/qms.css", "assets/qms/qms.js"
 SOURCE_SUFFIXES = (".yaml", ".yml")
 POLICY_SEARCH_BOOST = 4
-# Generated pages in the navigation: (folder, None) is a section, (None, uri) a page.
+# Generated pages in the navigation, in a reader's order, each under its label. The pages of
+# single objects (a checkpoint, a role, the records of a year) are reached from these and from
+# links: listed in the navigation, they would make every page of their section list all the others.
 NAV_ORDER = (
-    ("checkpoints", None),
-    (None, SINGLE_PAGES["kpis"]),
-    (None, SINGLE_PAGES["plan"]),
-    (None, SINGLE_PAGES["nonconformities"]),
-    (None, SINGLE_PAGES["traceability"]),
-    (None, SINGLE_PAGES["raci"]),
-    ("roles", None),
-    ("evidence", None),
-    ("changes", None),
+    ("checkpoints", CHECKPOINTS_INDEX),
+    ("kpis", SINGLE_PAGES["kpis"]),
+    ("plan", SINGLE_PAGES["plan"]),
+    ("nonconformities", SINGLE_PAGES["nonconformities"]),
+    ("traceability", SINGLE_PAGES["traceability"]),
+    ("raci", SINGLE_PAGES["raci"]),
+    ("roles", ROLES_INDEX),
+    ("evidence", EVIDENCE_INDEX),
 )
+NAV_PAGES = frozenset(uri for _, uri in NAV_ORDER)
 
 
 class QualityManualPlugin(BasePlugin[QmsConfig]):
@@ -157,7 +159,12 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
 
         def add(uri: str, make: Callable[[], str], inputs: tuple[Any, ...]) -> None:
             if claim(uri):
-                generated.append(File.generated(config, uri, content=self.memo.get(uri, inputs, make)))
+                # Only the pages NAV_ORDER names are in the navigation; the others are no
+                # omission for MkDocs to report.
+                shown = uri == "index.md" or uri in NAV_PAGES
+                inclusion = InclusionLevel.UNDEFINED if shown else InclusionLevel.NOT_IN_NAV
+                content = self.memo.get(uri, inputs, make)
+                generated.append(File.generated(config, uri, content=content, inclusion=inclusion))
 
         self._generate_pages(site, config, user_pages, add)
         others += [File.generated(config, u, content=c) for u, c in self._status_files(site) if claim(u, "file")]
@@ -173,19 +180,19 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         return Files([*user_pages, *generated, *others])
 
     def _navigation(self, user_pages: list[File], generated: list[File]) -> list[Any]:
-        """MkDocs' automatic navigation for the pages written by hand, then the generated
-        pages in a reader's order, under section titles in the site's language."""
+        """MkDocs' automatic navigation for the pages written by hand, with the policies
+        together in one section (so that other pages do not list them all), then the
+        generated pages in a reader's order, under titles in the site's language."""
         home = [f.src_uri for f in generated if f.src_uri == "index.md"]
         written = sorted((f for f in user_pages if f.inclusion.is_in_nav()), key=file_sort_key)
-        nav: list[Any] = nest_paths([*home, *(f.src_uri for f in written)])
-        uris = [f.src_uri for f in generated if f.src_uri != "index.md"]
-        for folder, single in NAV_ORDER:
-            if single:
-                nav += [u for u in uris if u == single]
-                continue
-            inside = [u for u in uris if u.startswith(f"{folder}/")]
-            if inside and folder is not None:
-                nav.append({self.labels[folder]: next(iter(nest_paths(inside)[0].values()))})
+        policies = [f.src_uri for f in written if f.src_uri in self.policy_uris]
+        others = [f.src_uri for f in written if f.src_uri not in self.policy_uris]
+        nav: list[Any] = nest_paths(home)
+        if policies:
+            nav.append({self.labels["policies"]: policies})
+        nav += nest_paths(others)
+        made = {f.src_uri for f in generated}
+        nav += [{self.labels[label]: uri} for label, uri in NAV_ORDER if uri in made]
         return nav
 
     def _generate_pages(self, site: Site, config: MkDocsConfig, user_pages: list[File], add: Callable) -> None:
@@ -221,15 +228,17 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             histories = self._histories([p.source.rel for p in policies], head)
             for policy in policies:
                 for change in self._versions(policy, histories.get(policy.source.rel, []), head):
-                    uri = history.changes_uri(policy.id, change.version)
+                    # A version whose previous text git does not hold gets no page: the
+                    # revision history says so where the link would be.
+                    uri = history.changes_uri(policy.id, change.version) if change.available else None
                     site.change_pages.setdefault(policy.id, {})[change.version] = uri
-                    add(uri, functools.partial(history.changes_page, site, policy, change), (change,))
+                    if uri is not None:
+                        add(uri, functools.partial(history.changes_page, site, policy, change), (change,))
         if "evidence" in on:
             add(EVIDENCE_INDEX, lambda: evidence.evidence_index(site), everything(self.memo))
-            for record in sorted(manual.evidence.values(), key=lambda r: r.source.rel):
-                uri = site.evidence_uris[record.id]
-                add(uri, functools.partial(evidence.evidence_page, site, record.id), evidence_inputs(site, record.id))
-                self.sources[uri] = record.source.rel
+            for uri, ids in sorted(site.evidence_groups.items()):
+                inputs = tuple(evidence_inputs(site, i) for i in ids)
+                add(uri, functools.partial(evidence.evidence_page, site, uri), inputs)
 
     def _histories(self, rels: list[str], head: str | None) -> dict[str, list[tuple[str, str]]]:
         """The policies' past texts in git (one `git log` for all), read again only after a commit."""
@@ -279,6 +288,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             markdown = self.memo.get(f"markdown:{uri}", policy_inputs(site, policy, markdown), make)
         if uri in self.sources:
             markdown = resolve_references(markdown, site, uri, self.sources[uri], log.warning)
+        elif uri in site.evidence_groups:
+            markdown = self._record_references(markdown, site, uri)
         if uri == "index.md" and "dashboard" in site.generate and page.file.generated_by is None:
             board = self.memo.get("dashboard", everything(self.memo), lambda: dashboard.dashboard(site, uri, 2))
             markdown = markdown.rstrip() + "\n\n" + board
@@ -298,6 +309,15 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         policy = site.manual.policies[policy_id]
         make = functools.partial(clause_badges, html, site, policy, uri)
         return self.memo.get(f"html:{uri}", policy_inputs(site, policy, html), make)
+
+    def _record_references(self, markdown: str, site: Site, uri: str) -> str:
+        """`[[id]]` in the texts of the records of a page: links, and a warning naming the
+        record's file for an unknown id (the page itself is made, or kept, without them)."""
+        for record_id in site.evidence_groups[uri]:
+            record = site.manual.evidence[record_id]
+            if record.source.body and "[[" in record.source.body:
+                resolve_references(record.source.body, site, uri, record.source.rel, log.warning)
+        return resolve_references(markdown, site, uri, "", lambda _: None) if "[[" in markdown else markdown
 
     def _policy_markdown(self, markdown: str, policy: Policy, uri: str) -> str:
         assert self.site is not None

@@ -289,10 +289,11 @@ def test_an_auditor_follows_clause_to_checkpoint_to_evidence_to_file(en_site: Bu
     clause_link = next(a for a in page.iter("a") if a.attrs["href"].endswith("#clause-7.3.1"))
     assert follow(site, checkpoint, clause_link) == policy
     evidence_link = next(a for a in page.iter("a") if a.text() == "IAR-2025")
+    assert evidence_link.attrs["href"].endswith("#IAR-2025")  # the record's own section
     evidence = follow(site, checkpoint, evidence_link)
-    assert evidence == en_site.page("evidence/2025/audit/IAR-2025")
-    record = content(parse(evidence))
-    attachments = section(record, "attachments")[0]
+    assert evidence == en_site.page("evidence/2025/internal-audit-report")  # the records of its type and year
+    record = section(content(parse(evidence)), "IAR-2025")
+    attachments = next(t for n in record for t in n.iter("table", class_="qms-attachments"))
     name, size, digest = table_rows(attachments)[1]
     attachment = follow(site, evidence, name.first("a"))
     source = en_site.root / "evidence/2025/audit/report.txt"
@@ -324,8 +325,7 @@ def test_titles_from_the_manual_are_escaped(en_site: Built) -> None:
     pages = (
         "checkpoints/cp-audit",
         "checkpoints",
-        "evidence/2025/audit/IAR-2025",
-        "evidence",
+        "evidence/2025/internal-audit-report",
         "nonconformities",
         "traceability",
     )
@@ -342,7 +342,8 @@ def test_references_in_policy_text_become_links(en_site: Built) -> None:
     path = en_site.page("QP-01")
     links = {a.text(): a for a in content(parse(path)).iter("a")}
     assert follow(en_site.site, path, links["cp-audit"]) == en_site.page("checkpoints/cp-audit")
-    assert follow(en_site.site, path, links["内审报告"]) == en_site.page("evidence/2025/audit/IAR-2025")
+    assert links["内审报告"].attrs["href"].endswith("#IAR-2025")
+    assert follow(en_site.site, path, links["内审报告"]) == en_site.page("evidence/2025/internal-audit-report")
 
 
 def test_an_unknown_reference_fails_the_strict_build_naming_the_file(tmp_path: Path) -> None:
@@ -389,14 +390,17 @@ def test_checkpoint_page_states_the_rule_periods_and_remedy(en_site: Built) -> N
 
 
 def test_suspect_records_are_flagged_on_their_checkpoint_and_record(repo_site: Built) -> None:
-    pages = {p.parent.name: p for p in (repo_site.site / "evidence").rglob("index.html")}
     for result in repo_site.status["checkpoints"]:
         if not result.get("suspect"):
             continue
-        flag = content(parse(repo_site.page(f"checkpoints/{result['id']}"))).first("span", class_="qms-suspect")
+        page = content(parse(repo_site.page(f"checkpoints/{result['id']}")))
+        flag = page.first("span", class_="qms-suspect")
         assert flag.parent is not None and all(r in flag.parent.text() for r in result["suspect"])
-        record = content(parse(pages[result["suspect"][0]])).first("span", class_="qms-suspect")
-        assert record.parent is not None and result["id"] in record.parent.text()
+        link = next(a for a in flag.parent.iter("a") if a.text() == result["suspect"][0])
+        target = follow(repo_site.site, repo_site.page(f"checkpoints/{result['id']}"), link)
+        record = section(content(parse(target)), result["suspect"][0])
+        marks = [n for node in record for n in node.iter("span", class_="qms-suspect")]
+        assert marks and marks[0].parent is not None and result["id"] in marks[0].parent.text()
 
 
 def test_raci_matrix_has_the_letters_of_the_duties(en_site: Built) -> None:
