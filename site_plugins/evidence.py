@@ -78,7 +78,9 @@ def record_section(site: Site, uri: str, record: Evidence) -> str:
         _data_files(site, uri, record),
         _record_checkpoints(site, uri, record),
     ]
-    blocks.append(f'<div class="qms-record" {EXCLUDED}>' + "".join(details) + "</div>")
+    # A <section>, since Material's search stops leaving an element out at the first end tag
+    # of the same name inside it (the admonition's </div>).
+    blocks.append(f'<section class="qms-record" {EXCLUDED}>' + "".join(details) + "</section>")
     if record.source.body and record.source.body.strip():
         title = f'<h3 id="{esc(record.id)}-body" {EXCLUDED}>{esc(labels["body"])}</h3>'
         blocks += [title, record.source.body.strip()]

@@ -24,6 +24,7 @@ from checks import LoadedManual, load_manual
 from checks.authoring.changes import VersionChange, git_history, version_history
 from checks.cache import BuildCache
 from checks.evaluating.evaluate import evaluate
+from checks.i18n import _
 from checks.loading.data import DataCache
 from checks.loading.loader import relpath
 from checks.model import KINDS, Policy
@@ -36,8 +37,9 @@ from .context import CHECKPOINTS_INDEX, EVIDENCE_INDEX, ROLES_INDEX, SINGLE_PAGE
 from .labels import Labels
 from .memo import PageMemo, checkpoint_inputs, everything, evidence_inputs, policy_inputs
 from .policy import clause_badges, decorate_policy, mark_clauses, resolve_references
+from .progress import Progress
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("qms")
 
 ASSETS = Path(__file__).parent / "assets"
 CSS, JS = "assets/qms/qms.css", "assets/qms/qms.js"
@@ -75,6 +77,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.sources: dict[str, str] = {}  # src_uri of a page with hand-written text -> file named in warnings
         self.generated: set[str] = set()  # src_uris of the generated pages
         self.nav: list[Any] | None = None  # the navigation this plugin made
+        self.progress = Progress(log.info)
 
     # --- configuration and loading -------------------------------------------------------
 
@@ -85,7 +88,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.root = self._root(config)
         if not (self.root / "policy").is_dir():
             raise PluginError(f"qms: no policy/ folder in {self.root}")
+        self.progress.start_build()
         self.loaded = load_manual(self.root, cache=self.cache)
+        objects = sum(len(self.loaded.manual.collection(kind)) for kind in KINDS)
+        self.progress.phase(_("loaded the manual: {objects} objects ({seconds:.1f} s)"), objects=objects)
         # Warnings, so that `mkdocs build --strict` fails on an invalid manual
         # while a plain build still shows what it can.
         for issue in self.loaded.issues:
@@ -117,6 +123,12 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         data = self.data
         results = evaluate(manual, self._as_of(), trend_months=self.config.trend_months, data=data, cache=self.cache)
         document = to_document(results, f"quality-manual {checks.__version__}", kept=self.entries)
+        self.progress.phase(
+            _("evaluated as of {as_of}: {checkpoints} checkpoints, {kpis} KPIs ({seconds:.1f} s)"),
+            checkpoints=len(document["checkpoints"]),
+            kpis=len(document["kpis"]),
+            as_of=document["as_of"],
+        )
         site = self.site = Site.build(
             manual,
             document,
@@ -177,7 +189,31 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.generated = {f.src_uri for f in generated}
         if config.nav is None or config.nav is self.nav:  # a nav written in mkdocs.yml is the user's
             config.nav = self.nav = self._navigation(user_pages, generated)
+        self.progress.phase(
+            _("generated: {pages} pages, {files} other files ({seconds:.1f} s)"),
+            pages=len(generated),
+            files=len(others),
+        )
         return Files([*user_pages, *generated, *others])
+
+    # --- progress of MkDocs' passes over the pages ---------------------------------------------
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.config.enabled:
+            total = len(files.documentation_pages())
+            self.progress.start_pages(_("converted from Markdown: {done} of {total} pages ({seconds:.1f} s)"), total)
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.config.enabled:
+            total = len(files.documentation_pages())
+            self.progress.start_pages(_("rendered with the theme: {done} of {total} pages ({seconds:.1f} s)"), total)
+        return env
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.config.enabled:
+            self.progress.page()
+        return output
 
     def _navigation(self, user_pages: list[File], generated: list[File]) -> list[Any]:
         """MkDocs' automatic navigation for the pages written by hand, with the policies
@@ -271,6 +307,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
     # --- pages -----------------------------------------------------------------------------
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:
+            self.progress.page()
         site = self.site
         if site is None:
             return markdown
@@ -343,6 +381,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.memo.finish()
+        if self.config.enabled:
+            self.progress.finish(self.progress.total)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin object (and its cache) across the

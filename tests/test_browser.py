@@ -114,7 +114,7 @@ def test_auditor_follows_a_clause_badge_to_the_evidence_file(page: Page, base_ur
     record = page.locator('[id="IAR-2025-04"]')
     expect(record).to_contain_text("2025 年 4 月运维服务内审报告")
     expect(record).to_be_in_viewport()
-    link = page.locator('[id="IAR-2025-04"] ~ div.qms-record').first.locator("a.qms-file").first
+    link = page.locator('[id="IAR-2025-04"] ~ section.qms-record').first.locator("a.qms-file").first
     with page.expect_download() as info:
         link.click()
     download = info.value

@@ -490,3 +490,18 @@ def test_generate_option_leaves_out_pages_and_their_links(tmp_path: Path) -> Non
     assert not [a for a in page.iter("a") if "evidence/" in a.attrs.get("href", "")]
     assert not (built.site / "evidence").exists() and not (built.site / "status.json").exists()
     assert not list(content(parse(built.site / "index.html")).iter("div", class_="qms-tiles"))  # no dashboard
+
+
+def test_the_search_index_holds_titles_and_clauses_not_every_table(repo_site: Built) -> None:
+    index = json.loads((repo_site.site / "search/search_index.json").read_text(encoding="utf-8"))
+    entries = {d["location"]: d for d in index["docs"]}
+    record = entries["evidence/2025/internal-audit-report/#IAR-2025-04"]
+    assert "IAR-2025-04" in record["title"] and "内审报告" in record["title"].replace("\u200b", "")
+    assert "2025-04-24" in record["text"]
+    assert "TFDL-ITSS-08-01/#clause-7.3.1" in entries
+    everything = " ".join(d["text"] for d in index["docs"]).replace("\u200b", "")  # jieba's word breaks
+    # A record's fields are on its page, not in the index (the conclusion of IAR-2025-04).
+    assert "运维服务管理体系运行基本有效" not in everything
+    assert not [loc for loc in entries if loc.endswith(("#periods", "#evidence"))]
+    digests = [a["sha256"] for r in repo_site.status["checkpoints"] for e in r["evidence"] for a in e["attachments"]]
+    assert digests and not [d for d in digests if d in everything]
