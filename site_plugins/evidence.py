@@ -15,7 +15,7 @@ from checks.loading.data import DataError
 from checks.loading.schema import load_schema
 from checks.model import DataColumn, Evidence
 
-from .badges import status_badge, suspect_badge
+from .badges import DISPLAY_ORDER, status_badge, suspect_badge
 from .context import EVIDENCE_INDEX, Site
 from .markup import admonition, code, esc, html_cell, html_table, human_size, raw_table, table, text
 from .pages import as_of_line, badge, heading, join_blocks
@@ -188,16 +188,21 @@ def _preview(site: Site, path: Path, rel: str, columns: tuple[DataColumn, ...]) 
 
 
 def _record_checkpoints(site: Site, uri: str, record: Evidence) -> str:
+    """The checkpoints the record names and those whose results use it, by status: one
+    badge per status, not one per checkpoint (a record of a busy type serves many)."""
     labels, lines = site.labels, []
     for key, ids in (("satisfies", record.satisfies), ("used_by", site.used_by.get(record.id, []))):
-        if ids:
-            shown = ", ".join(
-                site.html_link(uri, esc(c), site.target("checkpoint", c)) + " " + badge(site, site.results[c]["status"])
-                if c in site.results
-                else esc(c)
-                for c in ids
-            )
-            lines.append(f"<li>{esc(labels[key])}: {shown}</li>")
+        if not ids:
+            continue
+        by_status: dict[str, list[str]] = defaultdict(list)
+        for cp_id in ids:
+            by_status[site.results[cp_id]["status"] if cp_id in site.results else ""].append(cp_id)
+        groups = [
+            (badge(site, status) + " " if status else "")
+            + ", ".join(site.html_link(uri, esc(c), site.target("checkpoint", c)) for c in by_status[status])
+            for status in sorted(by_status, key=lambda s: DISPLAY_ORDER.index(s) if s in DISPLAY_ORDER else 99)
+        ]
+        lines.append(f"<li>{esc(labels[key])}: {' · '.join(groups)}</li>")
     if not lines:
         return ""
     return _subheading(site, "checkpoints") + f'<ul class="qms-record-checkpoints">{"".join(lines)}</ul>'
