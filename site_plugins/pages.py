@@ -441,6 +441,21 @@ def nonconformities_page(site: Site) -> str:
     return join_blocks(*blocks)
 
 
+LISTED = 5  # records named in a matrix cell; the others are counted, on the checkpoint's page
+
+
+def _evidence_list(site: Site, uri: str, result: dict[str, Any]) -> str:
+    """The first records a checkpoint used, and how many more: a checkpoint of a busy type uses
+    hundreds, and listing them all made the matrix grow with checkpoints times records."""
+    ids = [e["id"] for e in result["evidence"]]
+    shown = ", ".join(site.evidence_link(uri, i) for i in ids[:LISTED]) or "—"
+    if len(ids) > LISTED:
+        more = text(site.labels.format("more_records", n=len(ids) - LISTED))
+        target = site.target("checkpoint", result["id"])
+        shown += ", " + site.link(uri, more, (target[0], "evidence") if target else None)
+    return shown
+
+
 def traceability_page(site: Site) -> str:
     uri, labels = SINGLE_PAGES["traceability"], site.labels
 
@@ -454,7 +469,7 @@ def traceability_page(site: Site) -> str:
         if result["clause"] not in seen:
             seen.add(result["clause"])
             clause = anchor(trace_anchor(result["clause"])) + clause
-        evidence = ", ".join(site.evidence_link(uri, e["id"]) for e in result["evidence"]) or "—"
+        evidence = _evidence_list(site, uri, result)
         rows.append(
             [
                 clause,

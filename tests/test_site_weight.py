@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_plugins.progress import Progress
-from test_site import AS_OF, Built, content, fixture_copy, mkdocs_build, parse, section, write_config
+from test_site import AS_OF, Built, content, fixture_copy, follow, mkdocs_build, parse, section, write_config
 
 SIBLINGS = 40
 
@@ -97,3 +97,17 @@ def test_long_passes_report_each_quarter() -> None:
     for _ in range(12):
         progress.page()
     assert [s.split(" (")[0] for s in said] == ["12 of 12"]  # a short pass: one line
+
+
+def test_the_traceability_matrix_names_a_few_records_and_counts_the_rest(few_and_many: tuple[Built, Built]) -> None:
+    _, many = few_and_many
+    path = many.page("traceability")
+    row = next(tr for tr in content(parse(path)).iter("tr") if "cp-review-00" in tr.text())
+    evidence = list(row.iter("td"))[2]
+    used = next(r for r in many.status["checkpoints"] if r["id"] == "cp-review-00")["evidence"]
+    assert len(used) == SIBLINGS + 1
+    links = list(evidence.iter("a"))
+    assert [a.text() for a in links[:-1]] == [e["id"] for e in used[:5]]
+    assert links[-1].text() == f"{SIBLINGS + 1 - 5} more"
+    assert follow(many.site, path, links[-1]) == many.page("checkpoints/cp-review-00")
+    assert links[-1].attrs["href"].endswith("#evidence")
