@@ -58,6 +58,7 @@ class Site:
     data: DataCache = field(default_factory=DataCache)  # the data files the evaluation read
     evidence_uris: dict[str, str] = field(default_factory=dict)  # record id -> the page of its type and year
     evidence_groups: dict[str, list[str]] = field(default_factory=dict)  # that page -> its record ids, by date
+    _urls: dict[str, str] = field(default_factory=dict)  # src_uri -> its URL in the site
 
     @classmethod
     def build(cls, manual: Manual, doc: dict[str, Any], labels: Labels, docs_dir: Path, **options: Any) -> Site:
@@ -169,7 +170,11 @@ class Site:
         return f'<a href="{esc(self.href(from_uri, target))}">{label_html}</a>'
 
     def _url(self, src_uri: str) -> str:
-        return File(src_uri, None, "", self.use_directory_urls).url
+        # A page links to hundreds of records: MkDocs' File works the URL out anew each time.
+        url = self._urls.get(src_uri)
+        if url is None:
+            url = self._urls[src_uri] = File(src_uri, None, "", self.use_directory_urls).url
+        return url
 
     # --- links with their usual labels -------------------------------------------------
 

@@ -185,7 +185,8 @@ def site_weight(site: Path) -> dict[str, Any]:
     files = [p for p in site.rglob("*") if p.is_file()]
     pages = [p for p in files if p.suffix == ".html"]
     largest = max(pages, key=lambda p: p.stat().st_size)
-    index = site / "search/search_index.json"
+    # Material's index, or Sphinx's.
+    index = next((p for p in (site / "search/search_index.json", site / "searchindex.js") if p.is_file()), site)
     return {
         "pages": len(pages),
         "output_bytes": sum(p.stat().st_size for p in files),
@@ -693,10 +694,10 @@ def print_weight(found: dict[str, dict[str, Any]], sizes: dict[str, dict[str, in
     else:
         rows.append(("sphinx-needs, clean build (Sphinx defaults)" + _spread(needs), needs, "", ""))
     rows.append(("mkdocs build without the plugin" + _spread(plain), plain, "", ""))
-    vs_plain = _verdict(build["seconds"] / plain["seconds"], VS_PLAIN, "x") + " of without"
+    vs_plain = _verdict(build["seconds"] / plain["seconds"], VS_PLAIN, "x")
     rows.append(("mkdocs build with the plugin" + _spread(build), build, f"<= {VS_PLAIN}x without", vs_plain))
     if not needs.get("missing"):
-        versus = _verdict(build["seconds"] / needs["seconds"], VS_SPHINX_NEEDS, "x") + " of sphinx-needs"
+        versus = _verdict(build["seconds"] / needs["seconds"], VS_SPHINX_NEEDS, "x")
         rows.append(("    the same, against sphinx-needs", build, f"<= {VS_SPHINX_NEEDS}x sphinx-needs", versus))
     output = _verdict(build["output_bytes"] / 1e6, OUTPUT_MB, "MB")
     rows.append(("    its output", build, f"<= {OUTPUT_MB} MB", output))

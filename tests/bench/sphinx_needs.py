@@ -89,4 +89,5 @@ def _need(kind: str, need_id: str, title: str, links: tuple[str, ...], text: str
 
 
 if __name__ == "__main__":
-    print(make_project(Path(sys.argv[1]), Path(sys.argv[2])))
+    needs = make_project(Path(sys.argv[1]), Path(sys.argv[2]))
+    print(f"{needs} needs written to {sys.argv[2]}", file=sys.stderr)
