@@ -111,3 +111,19 @@ def test_the_traceability_matrix_names_a_few_records_and_counts_the_rest(few_and
     assert links[-1].text() == f"{SIBLINGS + 1 - 5} more"
     assert follow(many.site, path, links[-1]) == many.page("checkpoints/cp-review-00")
     assert links[-1].attrs["href"].endswith("#evidence")
+
+
+def test_references_in_record_texts_link_and_an_unknown_one_names_the_record(tmp_path: Path) -> None:
+    root = fixture_copy(tmp_path, "manual")
+    record = root / "evidence/2025/audit/IAR-2025.md"
+    record.write_text(record.read_text(encoding="utf-8") + "\n依据 [[cp-audit]] 执行。\n", encoding="utf-8")
+    config = write_config(root, "en", f"      as_of: {AS_OF}\n")
+    built = Built(root, tmp_path / "site", mkdocs_build(config, tmp_path / "site"), "en")
+    page = built.page("evidence/2025/internal-audit-report")
+    link = next(a for n in section(content(parse(page)), "IAR-2025") for a in n.iter("a") if a.text() == "cp-audit")
+    assert follow(built.site, page, link) == built.page("checkpoints/cp-audit")
+
+    record.write_text(record.read_text(encoding="utf-8") + "\n另见 [[cp-nowhere]]。\n", encoding="utf-8")
+    result = mkdocs_build(config, tmp_path / "site2")
+    assert result.returncode != 0
+    assert "evidence/2025/audit/IAR-2025.md: reference [[cp-nowhere]] names no object of the manual" in result.stderr
