@@ -184,6 +184,19 @@ class Site:
     def evidence_link(self, from_uri: str, record_id: str) -> str:
         return self.link(from_uri, text(record_id), self.target("evidence", record_id))
 
+    def checkpoint_html(self, from_uri: str, cp_id: str) -> str:
+        """`checkpoint_link` for raw HTML."""
+        return self.html_link(from_uri, esc(cp_id), self.target("checkpoint", cp_id))
+
+    def role_html(self, from_uri: str, role_id: str) -> str:
+        """`role_link` for raw HTML."""
+        role = self.manual.roles.get(role_id)
+        return self.html_link(from_uri, esc(role.name if role else role_id), self.target("role", role_id))
+
+    def evidence_html(self, from_uri: str, record_id: str) -> str:
+        """`evidence_link` for raw HTML: the record's id linking to its section."""
+        return self.html_link(from_uri, esc(record_id), self.target("evidence", record_id))
+
     def role_link(self, from_uri: str, role_id: str | None) -> str:
         if not role_id:
             return "—"
@@ -204,12 +217,16 @@ class Site:
     def clause_link(self, from_uri: str, ref: str | None, with_title: bool = False) -> str:
         if not ref:
             return "—"
+        return self.link(from_uri, text(self.clause_label(ref, with_title)), self.clause_target(ref))
+
+    def clause_label(self, ref: str, with_title: bool = True) -> str:
+        """'QP-01 7.3.1 内审要求' for 'QP-01#7.3.1' (plain text)."""
         doc_id, _, number = ref.partition("#")
         clause = self.manual.clause(ref)
         label = f"{doc_id} {number}"
         if with_title and clause is not None and clause.title:
             label += f" {clause.title}"
-        return self.link(from_uri, text(label), self.clause_target(ref))
+        return label
 
 
 def records_uri(type_id: str, day: dt.date | None) -> str:

@@ -17,12 +17,22 @@ from checks.model import DataColumn, Evidence
 
 from .badges import DISPLAY_ORDER, status_badge, suspect_badge
 from .context import EVIDENCE_INDEX, Site
-from .markup import admonition, code, esc, html_cell, html_table, human_size, raw_table, table, text
+from .markup import (
+    UNSEARCHED,
+    admonition,
+    code,
+    esc,
+    html_cell,
+    html_table,
+    human_size,
+    raw_table,
+    table,
+    text,
+)
 from .pages import as_of_line, badge, heading, join_blocks
 
 # Keys every evidence record has (the generic evidence schema); the others are its type's own fields.
 RECORD_KEYS = frozenset(load_schema("evidence")["properties"])
-EXCLUDED = "data-search-exclude"  # Material's search leaves out what carries it
 
 
 def evidence_index(site: Site) -> str:
@@ -60,14 +70,18 @@ def evidence_page(site: Site, uri: str) -> str:
 
 
 def record_section(site: Site, uri: str, record: Evidence) -> str:
-    """One record: a heading with its id as anchor, a line of what it is, then its details."""
+    """One record: a heading with its id as anchor, a line of what it is, then its details.
+
+    The search index gets the heading and the date; the rest is on the page only (at
+    20,000 records, every word more in each entry is a megabyte more to download)."""
     labels = site.labels
-    facts = [
-        f"{text(labels['date'])}: {text(record.date or '—')}",
-        f"{text(labels['period'])}: {text(record.period or '—')}",
-        f"{text(labels['owner'])}: {site.role_link(uri, record.owner)}",
-    ]
-    blocks = [heading(2, f"{text(record.id)} {text(record.title)}", record.id), " · ".join(facts)]
+    rest = [f"{esc(labels['period'])}: {esc(record.period)}"] if record.period else []
+    rest.append(f"{esc(labels['owner'])}: {site.role_html(uri, record.owner)}")
+    facts = (
+        f'<span class="qms-label" {UNSEARCHED}>{esc(labels["date"])}:</span> {text(record.date or "—")}'
+        f' <span class="qms-label" {UNSEARCHED}>· {" · ".join(rest)}</span>'
+    )
+    blocks = [heading(2, f"{text(record.id)} {text(record.title)}", record.id), facts]
     if record.id in site.suspect_for:
         links = ", ".join(site.checkpoint_link(uri, c) for c in site.suspect_for[record.id])
         blocks.append(f"{suspect_badge(labels)} {text(labels['suspect_for'])}: {links}")
@@ -80,9 +94,9 @@ def record_section(site: Site, uri: str, record: Evidence) -> str:
     ]
     # A <section>, since Material's search stops leaving an element out at the first end tag
     # of the same name inside it (the admonition's </div>).
-    blocks.append(f'<section class="qms-record" {EXCLUDED}>' + "".join(details) + "</section>")
+    blocks.append(f'<section class="qms-record" {UNSEARCHED}>' + "".join(details) + "</section>")
     if record.source.body and record.source.body.strip():
-        title = f'<h3 id="{esc(record.id)}-body" {EXCLUDED}>{esc(labels["body"])}</h3>'
+        title = f'<h3 id="{esc(record.id)}-body" {UNSEARCHED}>{esc(labels["body"])}</h3>'
         blocks += [title, record.source.body.strip()]
     return join_blocks(*blocks)
 
@@ -199,7 +213,7 @@ def _record_checkpoints(site: Site, uri: str, record: Evidence) -> str:
             by_status[site.results[cp_id]["status"] if cp_id in site.results else ""].append(cp_id)
         groups = [
             (badge(site, status) + " " if status else "")
-            + ", ".join(site.html_link(uri, esc(c), site.target("checkpoint", c)) for c in by_status[status])
+            + ", ".join(site.checkpoint_html(uri, c) for c in by_status[status])
             for status in sorted(by_status, key=lambda s: DISPLAY_ORDER.index(s) if s in DISPLAY_ORDER else 99)
         ]
         lines.append(f"<li>{esc(labels[key])}: {' · '.join(groups)}</li>")

@@ -20,6 +20,7 @@ from .badges import status_badge, suspect_badge, verdict_badge
 from .charts import kpi_chart
 from .context import CHECKPOINTS_INDEX, ROLES_INDEX, SINGLE_PAGES, Site, trace_anchor
 from .markup import (
+    UNSEARCHED,
     admonition,
     anchor,
     cell,
@@ -52,7 +53,8 @@ def field_table(site: Site, rows: list[list[str]]) -> str:
 
 
 def as_of_line(site: Site) -> str:
-    return f'<p class="qms-asof">{esc(site.labels["as_of"])}: <strong>{esc(site.doc["as_of"])}</strong></p>'
+    as_of = f'{esc(site.labels["as_of"])}: <strong>{esc(site.doc["as_of"])}</strong>'
+    return f'<p class="qms-asof" {UNSEARCHED}>{as_of}</p>'
 
 
 def join_blocks(*blocks: str) -> str:
@@ -99,22 +101,25 @@ def checkpoint_index(site: Site) -> str:
 def _siblings(site: Site, uri: str, clause: str, cp_id: str) -> str:
     """The clause's other checkpoints, each with its status (a clause badge leads to one of them)."""
     others = [i for i in site.by_clause.get(clause, []) if i != cp_id and i in site.results]
-    return ", ".join(f"{site.checkpoint_link(uri, i)} {badge(site, site.results[i]['status'])}" for i in others) or "—"
+    shown = [f"{site.checkpoint_html(uri, i)} {badge(site, site.results[i]['status'])}" for i in others]
+    return ", ".join(shown) or "—"
 
 
 def checkpoint_page(site: Site, cp_id: str) -> str:
     uri, labels = f"checkpoints/{cp_id}.md", site.labels
     cp, result = site.manual.checkpoints[cp_id], site.results[cp_id]
-    meta = table(
-        [text(labels["field"]), text(labels["value"])],
+    clause = site.html_link(uri, esc(site.clause_label(cp.clause)), site.clause_target(cp.clause))
+    meta = raw_table(
+        [esc(labels["field"]), esc(labels["value"])],
         [
-            [text(labels["clause"]), site.clause_link(uri, cp.clause, with_title=True)],
-            [text(labels["same_clause"]), _siblings(site, uri, cp.clause, cp_id)],
-            [text(labels["area"]), text(labels.area(cp.area))],
-            [text(labels["owner"]), site.role_link(uri, cp.owner)],
-            [text(labels["severity"]), text(labels[f"severity.{cp.severity}"])],
-            [text(labels["file"]), code(f"{result['source']['path']}:{result['source']['line'] or 1}")],
+            [esc(labels["clause"]), clause],
+            [esc(labels["same_clause"]), _siblings(site, uri, cp.clause, cp_id)],
+            [esc(labels["area"]), esc(labels.area(cp.area))],
+            [esc(labels["owner"]), site.role_html(uri, cp.owner)],
+            [esc(labels["severity"]), esc(labels[f"severity.{cp.severity}"])],
+            [esc(labels["file"]), code(f"{result['source']['path']}:{result['source']['line'] or 1}")],
         ],
+        searched=False,
     )
     rules = [f"- {rule_words(rule.raw, site, uri)}" for rule in cp.requires]
     if cp.check:
@@ -122,7 +127,7 @@ def checkpoint_page(site: Site, cp_id: str) -> str:
     return join_blocks(
         heading(1, f"{text(cp.id)} {text(cp.title)}"),
         as_of_line(site),
-        f'<p class="qms-result">{badge(site, result["status"])} {esc(result["reason"])}</p>',
+        f'<p class="qms-result" {UNSEARCHED}>{badge(site, result["status"])} {esc(result["reason"])}</p>',
         _warnings(site, result),
         _suspect(site, uri, result),
         meta,
@@ -162,16 +167,12 @@ def _periods_table(site: Site, uri: str, result: dict[str, Any]) -> str:
             esc(p["end"]),
             esc(p["due"]),
             badge(site, p["status"]),
-            ", ".join(_record_link(site, uri, r) for r in p["records"]) or "—",
+            ", ".join(site.evidence_html(uri, r) for r in p["records"]) or "—",
         ]
         for p in result["periods"]
     ]
     return join_blocks(heading(2, text(labels["periods"]), "periods", searched=False), raw_table(headers, rows)).strip()
 
-
-def _record_link(site: Site, uri: str, record_id: str) -> str:
-    """A record's id linking to its section, for raw HTML tables."""
-    return site.html_link(uri, esc(record_id), site.target("evidence", record_id))
 
 
 def _evidence_used(site: Site, uri: str, result: dict[str, Any]) -> str:
@@ -185,7 +186,7 @@ def _evidence_used(site: Site, uri: str, result: dict[str, Any]) -> str:
             types[ref["type"]] = _type_html(site, uri, ref["type"])
         rows.append(
             [
-                _record_link(site, uri, ref["id"]),
+                site.evidence_html(uri, ref["id"]),
                 html_cell(record.title if record else ""),
                 types[ref["type"]],
                 esc(ref["date"] or "—"),
@@ -267,7 +268,7 @@ def role_page(site: Site, role_id: str) -> str:
     if owned:
         rows = [[site.checkpoint_link(uri, r["id"]), cell(r["title"]), badge(site, r["status"])] for r in owned]
         blocks += [
-            heading(2, text(labels["owned_checkpoints"]), "checkpoints"),
+            heading(2, text(labels["owned_checkpoints"]), "checkpoints", searched=False),
             table([text(labels[k]) for k in ("id", "title", "status")], rows),
         ]
     kpis = site.owned.get(role_id, {}).get("kpis", [])
@@ -286,10 +287,10 @@ def role_page(site: Site, role_id: str) -> str:
                 ]
             )
         headers = [text(labels[k]) for k in ("title", "period", "value", "target", "verdict")]
-        blocks += [heading(2, text(labels["owned_kpis"]), "kpis"), table(headers, rows)]
+        blocks += [heading(2, text(labels["owned_kpis"]), "kpis", searched=False), table(headers, rows)]
     plan_rows = _plan_rows(site, uri, site.owned.get(role_id, {}).get("plan", []))
     if plan_rows:
-        blocks += [heading(2, text(labels["owned_plan"]), "plan"), plan_rows]
+        blocks += [heading(2, text(labels["owned_plan"]), "plan", searched=False), plan_rows]
     return join_blocks(*blocks)
 
 
@@ -479,4 +480,7 @@ def traceability_page(site: Site) -> str:
             ]
         )
     headers = [text(labels[k]) for k in ("clause", "checkpoints", "evidence", "status")]
-    return join_blocks(heading(1, text(labels["traceability"])), as_of_line(site), table(headers, rows) or "—")
+    # Out of the search index: a row of every checkpoint, which the checkpoint's own page holds.
+    return "---\nsearch: {exclude: true}\n---\n\n" + join_blocks(
+        heading(1, text(labels["traceability"])), as_of_line(site), table(headers, rows) or "—"
+    )

@@ -219,10 +219,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         """MkDocs' automatic navigation for the pages written by hand, with the policies
         together in one section (so that other pages do not list them all), then the
         generated pages in a reader's order, under titles in the site's language."""
-        home = [f.src_uri for f in generated if f.src_uri == "index.md"]
         written = sorted((f for f in user_pages if f.inclusion.is_in_nav()), key=file_sort_key)
+        home = [f.src_uri for f in [*generated, *written] if f.src_uri == "index.md"]
         policies = [f.src_uri for f in written if f.src_uri in self.policy_uris]
-        others = [f.src_uri for f in written if f.src_uri not in self.policy_uris]
+        others = [f.src_uri for f in written if f.src_uri not in self.policy_uris and f.src_uri != "index.md"]
         nav: list[Any] = nest_paths(home)
         if policies:
             nav.append({self.labels["policies"]: policies})
