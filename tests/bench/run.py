@@ -1,8 +1,9 @@
 """Benchmark: `qms check` and the site build on large synthetic manuals, against their targets.
 
-    .venv/bin/python tests/bench/run.py [--small] [--repeat N] [--seed N] [--workdir DIR] [--profile DIR] [--no-git]
+    .venv/bin/python tests/bench/run.py [--small] [--repeat N] [--site-repeat N] [--seed N]
+                                        [--workdir DIR] [--profile DIR] [--no-git]
 
-Generates two manuals with tests/bench/synth.py and measures, on this machine:
+Generates three manuals with tests/bench/synth.py and measures, on this machine:
 
   (a) `qms check` on 2,000 checkpoints, 20,000 records and a 1,000,000-row incident log,
       in-process (load_manual + evaluate) and through the real CLI, next to the floor
