@@ -164,7 +164,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         def claim(uri: str, what: str = "page") -> bool:
             """Whether a generated page or file may take this name (a file of the docs_dir keeps it)."""
             if uri in taken:
-                log.warning(f"qms: {uri} exists in {config.docs_dir}; the generated {what} of that name is not built")
+                # The logger puts "qms: " in front.
+                message = _("{uri} exists in {docs_dir}; the generated {what} of that name is not built")
+                log.warning(message.format(uri=uri, docs_dir=config.docs_dir, what=what))
                 return False
             taken.add(uri)
             return True
