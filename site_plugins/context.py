@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File
@@ -16,7 +16,7 @@ from checks import Manual
 from checks.loading.data import DataCache
 
 from .labels import Labels
-from .markup import md_link, text
+from .markup import esc, md_link, text
 
 # Where the generated pages live, by what they show (docs-relative src_uri).
 CHECKPOINTS_INDEX = "checkpoints/index.md"
@@ -53,9 +53,12 @@ class Site:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # policy id -> its document-control result
     owned: dict[str, dict[str, list[Any]]] = field(default_factory=dict)  # role -> 'checkpoints'/'kpis'/'plan'
     policy_uris: dict[str, str] = field(default_factory=dict)
-    change_pages: dict[str, dict[str, str]] = field(default_factory=dict)  # policy id -> version -> page
+    # policy id -> version -> its changes page, or None when git holds no text of the version before
+    change_pages: dict[str, dict[str, str | None]] = field(default_factory=dict)
     data: DataCache = field(default_factory=DataCache)  # the data files the evaluation read
-    evidence_uris: dict[str, str] = field(default_factory=dict)
+    evidence_uris: dict[str, str] = field(default_factory=dict)  # record id -> the page of its type and year
+    evidence_groups: dict[str, list[str]] = field(default_factory=dict)  # that page -> its record ids, by date
+    _urls: dict[str, str] = field(default_factory=dict)  # src_uri -> its URL in the site
 
     @classmethod
     def build(cls, manual: Manual, doc: dict[str, Any], labels: Labels, docs_dir: Path, **options: Any) -> Site:
@@ -101,8 +104,11 @@ class Site:
             uri = _docs_uri(policy.source.path, site.docs_dir)
             if uri is not None:
                 site.policy_uris[policy.id] = uri
-        for record in manual.evidence.values():
-            site.evidence_uris[record.id] = str(PurePosixPath(record.source.rel).with_suffix(".md"))
+        groups: dict[str, list[str]] = defaultdict(list)
+        for record in sorted(manual.evidence.values(), key=lambda r: (r.date or dt.date.min, r.id)):
+            uri = site.evidence_uris[record.id] = records_uri(record.type, record.date)
+            groups[uri].append(record.id)
+        site.evidence_groups = dict(groups)
         return site
 
     @property
@@ -117,7 +123,7 @@ class Site:
         if kind == "checkpoint" and "checkpoints" in on and object_id in m.checkpoints:
             return f"checkpoints/{object_id}.md", None
         if kind == "evidence" and "evidence" in on and object_id in m.evidence:
-            return self.evidence_uris[object_id], None
+            return self.evidence_uris[object_id], object_id
         if kind == "role" and "roles" in on and object_id in m.roles:
             return f"roles/{object_id}.md", None
         if kind == "kpi" and "kpis" in on and object_id in m.kpis:
@@ -157,8 +163,18 @@ class Site:
         url = get_relative_url(self._url(uri), self._url(from_uri)) if uri != from_uri else ""
         return url + (f"#{anchor}" if anchor else "")
 
+    def html_link(self, from_uri: str, label_html: str, target: Target | None) -> str:
+        """`link` for raw HTML: an <a> element, or the bare label when there is no page."""
+        if target is None:
+            return label_html
+        return f'<a href="{esc(self.href(from_uri, target))}">{label_html}</a>'
+
     def _url(self, src_uri: str) -> str:
-        return File(src_uri, None, "", self.use_directory_urls).url
+        # A page links to hundreds of records: MkDocs' File works the URL out anew each time.
+        url = self._urls.get(src_uri)
+        if url is None:
+            url = self._urls[src_uri] = File(src_uri, None, "", self.use_directory_urls).url
+        return url
 
     # --- links with their usual labels -------------------------------------------------
 
@@ -167,6 +183,19 @@ class Site:
 
     def evidence_link(self, from_uri: str, record_id: str) -> str:
         return self.link(from_uri, text(record_id), self.target("evidence", record_id))
+
+    def checkpoint_html(self, from_uri: str, cp_id: str) -> str:
+        """`checkpoint_link` for raw HTML."""
+        return self.html_link(from_uri, esc(cp_id), self.target("checkpoint", cp_id))
+
+    def role_html(self, from_uri: str, role_id: str) -> str:
+        """`role_link` for raw HTML."""
+        role = self.manual.roles.get(role_id)
+        return self.html_link(from_uri, esc(role.name if role else role_id), self.target("role", role_id))
+
+    def evidence_html(self, from_uri: str, record_id: str) -> str:
+        """`evidence_link` for raw HTML: the record's id linking to its section."""
+        return self.html_link(from_uri, esc(record_id), self.target("evidence", record_id))
 
     def role_link(self, from_uri: str, role_id: str | None) -> str:
         if not role_id:
@@ -188,12 +217,22 @@ class Site:
     def clause_link(self, from_uri: str, ref: str | None, with_title: bool = False) -> str:
         if not ref:
             return "—"
+        return self.link(from_uri, text(self.clause_label(ref, with_title)), self.clause_target(ref))
+
+    def clause_label(self, ref: str, with_title: bool = True) -> str:
+        """'QP-01 7.3.1 内审要求' for 'QP-01#7.3.1' (plain text)."""
         doc_id, _, number = ref.partition("#")
         clause = self.manual.clause(ref)
         label = f"{doc_id} {number}"
         if with_title and clause is not None and clause.title:
             label += f" {clause.title}"
-        return self.link(from_uri, text(label), self.clause_target(ref))
+        return label
+
+
+def records_uri(type_id: str, day: dt.date | None) -> str:
+    """The page of the records of one type and year: an auditor reads them together, and
+    the page's weight does not grow with the number of years or types."""
+    return f"evidence/{day.year if day else 'undated'}/{type_id}.md"
 
 
 def clause_anchor(number: str) -> str:

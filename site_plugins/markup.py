@@ -18,6 +18,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
 # What `text` changes: characters it escapes, and white space other than single inner spaces.
 _TEXT_WORK = re.compile(r"[&<>|\\`*_\[\]]|\s\s|[^\S ]|^\s|\s$")
 _URL_SAFE = re.compile(r"[A-Za-z0-9_./~-]*")  # what quote() leaves as it is
+UNSEARCHED = "data-search-exclude"  # Material's search leaves out the element that carries it
 
 
 def esc(value: Any) -> str:
@@ -102,9 +103,26 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def html_table(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
     """A raw HTML table of plain values (escaped here), for places Markdown does not reach."""
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return raw_table([esc(h) for h in headers], ([esc(v) for v in row] for row in rows))
+
+
+def raw_table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], css_class: str = "", searched: bool = True
+) -> str:
+    """A raw HTML table whose headers and cells are HTML already (`esc`, `html_cell`, links);
+    `searched=False` leaves it out of the search index.
+
+    Markdown passes a raw HTML block through without parsing each cell, which for the
+    long tables of generated pages is most of the time MkDocs spends on them."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in rows)
+    attributes = (f' class="{esc(css_class)}"' if css_class else "") + ("" if searched else f" {UNSEARCHED}")
+    return f"<table{attributes}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def html_cell(value: Any) -> str:
+    """Like `cell`, for raw HTML: escaped, line breaks kept as <br>, "—" when empty."""
+    return "<br>".join(esc(line) for line in show(value).splitlines() if line) or "—"
 
 
 def admonition(kind: str, title: str, lines: Iterable[Any] = ()) -> str:

@@ -9,8 +9,8 @@ written out here, next to the others, as the inputs it is kept by:
   plan, waiver or nonconformity makes every page again;
 - a checkpoint page: its result, the statuses of the clause's other checkpoints and
   the titles of the records it lists;
-- an evidence page: the record, the files it names (sizes, data previews) and the
-  results of the checkpoints it serves or declares;
+- the page of the records of one type and year: for each record, the record, the files
+  it names (sizes, data previews) and the results of the checkpoints it serves or declares;
 - a policy page (hand-written Markdown and its HTML): its text, its review result,
   its version pages and the statuses of its clauses' checkpoints;
 - a version-changes page: the comparison it shows;

@@ -20,14 +20,17 @@ from .badges import status_badge, suspect_badge, verdict_badge
 from .charts import kpi_chart
 from .context import CHECKPOINTS_INDEX, ROLES_INDEX, SINGLE_PAGES, Site, trace_anchor
 from .markup import (
+    UNSEARCHED,
     admonition,
     anchor,
     cell,
     code,
     esc,
+    html_cell,
     md_link,
     natural_key,
     number,
+    raw_table,
     show,
     table,
     text,
@@ -35,8 +38,13 @@ from .markup import (
 from .sentences import check_words, rule_words
 
 
-def heading(level: int, title_md: str, anchor_id: str | None = None) -> str:
-    return "#" * level + " " + title_md + (f" {{#{anchor_id}}}" if anchor_id else "")
+def heading(level: int, title_md: str, anchor_id: str | None = None, searched: bool = True) -> str:
+    """A Markdown heading; `searched=False` leaves its section out of the search index
+    (Material's `data-search-exclude`): lists of records and periods are not what people search."""
+    attributes = [f"#{anchor_id}"] if anchor_id else []
+    if not searched:
+        attributes.append("data-search-exclude")
+    return "#" * level + " " + title_md + (f" {{{' '.join(attributes)}}}" if attributes else "")
 
 
 def field_table(site: Site, rows: list[list[str]]) -> str:
@@ -45,7 +53,8 @@ def field_table(site: Site, rows: list[list[str]]) -> str:
 
 
 def as_of_line(site: Site) -> str:
-    return f'<p class="qms-asof">{esc(site.labels["as_of"])}: <strong>{esc(site.doc["as_of"])}</strong></p>'
+    as_of = f'{esc(site.labels["as_of"])}: <strong>{esc(site.doc["as_of"])}</strong>'
+    return f'<p class="qms-asof" {UNSEARCHED}>{as_of}</p>'
 
 
 def join_blocks(*blocks: str) -> str:
@@ -92,22 +101,25 @@ def checkpoint_index(site: Site) -> str:
 def _siblings(site: Site, uri: str, clause: str, cp_id: str) -> str:
     """The clause's other checkpoints, each with its status (a clause badge leads to one of them)."""
     others = [i for i in site.by_clause.get(clause, []) if i != cp_id and i in site.results]
-    return ", ".join(f"{site.checkpoint_link(uri, i)} {badge(site, site.results[i]['status'])}" for i in others) or "—"
+    shown = [f"{site.checkpoint_html(uri, i)} {badge(site, site.results[i]['status'])}" for i in others]
+    return ", ".join(shown) or "—"
 
 
 def checkpoint_page(site: Site, cp_id: str) -> str:
     uri, labels = f"checkpoints/{cp_id}.md", site.labels
     cp, result = site.manual.checkpoints[cp_id], site.results[cp_id]
-    meta = table(
-        [text(labels["field"]), text(labels["value"])],
+    clause = site.html_link(uri, esc(site.clause_label(cp.clause)), site.clause_target(cp.clause))
+    meta = raw_table(
+        [esc(labels["field"]), esc(labels["value"])],
         [
-            [text(labels["clause"]), site.clause_link(uri, cp.clause, with_title=True)],
-            [text(labels["same_clause"]), _siblings(site, uri, cp.clause, cp_id)],
-            [text(labels["area"]), text(labels.area(cp.area))],
-            [text(labels["owner"]), site.role_link(uri, cp.owner)],
-            [text(labels["severity"]), text(labels[f"severity.{cp.severity}"])],
-            [text(labels["file"]), code(f"{result['source']['path']}:{result['source']['line'] or 1}")],
+            [esc(labels["clause"]), clause],
+            [esc(labels["same_clause"]), _siblings(site, uri, cp.clause, cp_id)],
+            [esc(labels["area"]), esc(labels.area(cp.area))],
+            [esc(labels["owner"]), site.role_html(uri, cp.owner)],
+            [esc(labels["severity"]), esc(labels[f"severity.{cp.severity}"])],
+            [esc(labels["file"]), code(f"{result['source']['path']}:{result['source']['line'] or 1}")],
         ],
+        searched=False,
     )
     rules = [f"- {rule_words(rule.raw, site, uri)}" for rule in cp.requires]
     if cp.check:
@@ -115,7 +127,7 @@ def checkpoint_page(site: Site, cp_id: str) -> str:
     return join_blocks(
         heading(1, f"{text(cp.id)} {text(cp.title)}"),
         as_of_line(site),
-        f'<p class="qms-result">{badge(site, result["status"])} {esc(result["reason"])}</p>',
+        f'<p class="qms-result" {UNSEARCHED}>{badge(site, result["status"])} {esc(result["reason"])}</p>',
         _warnings(site, result),
         _suspect(site, uri, result),
         meta,
@@ -167,45 +179,61 @@ def _periods_table(site: Site, uri: str, result: dict[str, Any]) -> str:
         return ""
     labels = site.labels
     subjects = any(p.get("subject") and p["subject"] != p["label"] for p in result["periods"])
-    headers = [text(labels[k]) for k in ("period", "start", "end", "due", "status", "records")]
+    headers = [esc(labels[k]) for k in ("period", "start", "end", "due", "status", "records")]
     if subjects:  # a record for each project: the project each line asks for
-        headers.insert(1, text(labels["subject"]))
+        headers.insert(1, esc(labels["subject"]))
     rows = [
         [
-            text(p["label"]),
-            *([text(p.get("subject") or "—")] if subjects else []),
-            text(p["start"]),
-            text(p["end"]),
-            text(p["due"]),
+            esc(p["label"]),
+            *([esc(p.get("subject") or "—")] if subjects else []),
+            esc(p["start"]),
+            esc(p["end"]),
+            esc(p["due"]),
             badge(site, p["status"]),
-            ", ".join(site.evidence_link(uri, r) for r in p["records"]) or "—",
+            ", ".join(site.evidence_html(uri, r) for r in p["records"]) or "—",
         ]
         for p in result["periods"]
     ]
-    return join_blocks(heading(2, text(labels["periods"]), "periods"), table(headers, rows)).strip()
+    return join_blocks(heading(2, text(labels["periods"]), "periods", searched=False), raw_table(headers, rows)).strip()
+
 
 
 def _evidence_used(site: Site, uri: str, result: dict[str, Any]) -> str:
     labels, manual = site.labels, site.manual
-    headers = [text(labels[k]) for k in ("id", "title", "type", "date", "commit")]
+    headers = [esc(labels[k]) for k in ("id", "title", "type", "date", "commit")]
+    types: dict[str, str] = {}  # the records of a checkpoint are mostly of one type
     rows = []
     for ref in result["evidence"]:
         record = manual.evidence.get(ref["id"])
+        if ref["type"] not in types:
+            types[ref["type"]] = _type_html(site, uri, ref["type"])
         rows.append(
             [
-                site.evidence_link(uri, ref["id"]),
-                cell(record.title if record else ""),
-                site.type_link(uri, ref["type"]),
-                text(ref["date"] or "—"),
+                site.evidence_html(uri, ref["id"]),
+                html_cell(record.title if record else ""),
+                types[ref["type"]],
+                esc(ref["date"] or "—"),
                 code(ref["commit"][:10]) if ref["commit"] else "—",
             ]
         )
     used = {ref["id"] for ref in result["evidence"]}
     declared = [r for r in site.declared_by.get(result["id"], []) if r not in used]
-    blocks = [heading(2, text(labels["evidence_used"]), "evidence"), table(headers, rows) or "—"]
+    blocks = [
+        heading(2, text(labels["evidence_used"]), "evidence", searched=False),
+        raw_table(headers, rows) if rows else "—",
+    ]
     if declared:
         blocks.append(f"{text(labels['declared'])}: " + ", ".join(site.evidence_link(uri, r) for r in declared))
     return join_blocks(*blocks).strip()
+
+
+def _type_html(site: Site, uri: str, type_id: str) -> str:
+    """`Site.type_link` for raw HTML."""
+    etype = site.manual.evidence_types.get(type_id)
+    label = esc(etype.title if etype else type_id)
+    if site.labels.code == "zh":
+        label = f"《{label}》"
+    return site.html_link(uri, label, site.target("evidence-type", type_id))
 
 
 def _waiver(site: Site, result: dict[str, Any]) -> str:
@@ -268,7 +296,7 @@ def role_page(site: Site, role_id: str) -> str:
     if owned:
         rows = [[site.checkpoint_link(uri, r["id"]), cell(r["title"]), badge(site, r["status"])] for r in owned]
         blocks += [
-            heading(2, text(labels["owned_checkpoints"]), "checkpoints"),
+            heading(2, text(labels["owned_checkpoints"]), "checkpoints", searched=False),
             table([text(labels[k]) for k in ("id", "title", "status")], rows),
         ]
     kpis = site.owned.get(role_id, {}).get("kpis", [])
@@ -287,10 +315,10 @@ def role_page(site: Site, role_id: str) -> str:
                 ]
             )
         headers = [text(labels[k]) for k in ("title", "period", "value", "target", "verdict")]
-        blocks += [heading(2, text(labels["owned_kpis"]), "kpis"), table(headers, rows)]
+        blocks += [heading(2, text(labels["owned_kpis"]), "kpis", searched=False), table(headers, rows)]
     plan_rows = _plan_rows(site, uri, site.owned.get(role_id, {}).get("plan", []))
     if plan_rows:
-        blocks += [heading(2, text(labels["owned_plan"]), "plan"), plan_rows]
+        blocks += [heading(2, text(labels["owned_plan"]), "plan", searched=False), plan_rows]
     return join_blocks(*blocks)
 
 
@@ -442,6 +470,21 @@ def nonconformities_page(site: Site) -> str:
     return join_blocks(*blocks)
 
 
+LISTED = 5  # records named in a matrix cell; the others are counted, on the checkpoint's page
+
+
+def _evidence_list(site: Site, uri: str, result: dict[str, Any]) -> str:
+    """The first records a checkpoint used, and how many more: a checkpoint of a busy type uses
+    hundreds, and listing them all made the matrix grow with checkpoints times records."""
+    ids = [e["id"] for e in result["evidence"]]
+    shown = ", ".join(site.evidence_link(uri, i) for i in ids[:LISTED]) or "—"
+    if len(ids) > LISTED:
+        more = text(site.labels.format("more_records", n=len(ids) - LISTED))
+        target = site.target("checkpoint", result["id"])
+        shown += ", " + site.link(uri, more, (target[0], "evidence") if target else None)
+    return shown
+
+
 def traceability_page(site: Site) -> str:
     uri, labels = SINGLE_PAGES["traceability"], site.labels
 
@@ -455,7 +498,7 @@ def traceability_page(site: Site) -> str:
         if result["clause"] not in seen:
             seen.add(result["clause"])
             clause = anchor(trace_anchor(result["clause"])) + clause
-        evidence = ", ".join(site.evidence_link(uri, e["id"]) for e in result["evidence"]) or "—"
+        evidence = _evidence_list(site, uri, result)
         rows.append(
             [
                 clause,
@@ -465,4 +508,7 @@ def traceability_page(site: Site) -> str:
             ]
         )
     headers = [text(labels[k]) for k in ("clause", "checkpoints", "evidence", "status")]
-    return join_blocks(heading(1, text(labels["traceability"])), as_of_line(site), table(headers, rows) or "—")
+    # Out of the search index: a row of every checkpoint, which the checkpoint's own page holds.
+    return "---\nsearch: {exclude: true}\n---\n\n" + join_blocks(
+        heading(1, text(labels["traceability"])), as_of_line(site), table(headers, rows) or "—"
+    )

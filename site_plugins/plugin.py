@@ -15,7 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, file_sort_key
+from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
@@ -25,6 +25,7 @@ from checks.authoring.changes import VersionChange, git_history, version_history
 from checks.cache import BuildCache
 from checks.evaluating.evaluate import GitInfo, evaluate
 from checks.evaluating.periods import check_as_of
+from checks.i18n import _
 from checks.loading.data import DataCache, DataLimits
 from checks.loading.loader import relpath
 from checks.loading.localcode import local_folders
@@ -40,25 +41,28 @@ from .context import CHECKPOINTS_INDEX, EVIDENCE_INDEX, ROLES_INDEX, SINGLE_PAGE
 from .labels import Labels
 from .memo import PageMemo, checkpoint_inputs, everything, evidence_inputs, policy_inputs
 from .policy import clause_badges, decorate_policy, mark_clauses, resolve_references
+from .progress import Progress
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("qms")
 
 ASSETS = Path(__file__).parent / "assets"
 CSS, JS = "assets/qms/qms.css", "assets/qms/qms.js"
 SOURCE_SUFFIXES = (".yaml", ".yml")
 POLICY_SEARCH_BOOST = 4
-# Generated pages in the navigation: (folder, None) is a section, (None, uri) a page.
+# Generated pages in the navigation, in a reader's order, each under its label. The pages of
+# single objects (a checkpoint, a role, the records of a year) are reached from these and from
+# links: listed in the navigation, they would make every page of their section list all the others.
 NAV_ORDER = (
-    ("checkpoints", None),
-    (None, SINGLE_PAGES["kpis"]),
-    (None, SINGLE_PAGES["plan"]),
-    (None, SINGLE_PAGES["nonconformities"]),
-    (None, SINGLE_PAGES["traceability"]),
-    (None, SINGLE_PAGES["raci"]),
-    ("roles", None),
-    ("evidence", None),
-    ("changes", None),
+    ("checkpoints", CHECKPOINTS_INDEX),
+    ("kpis", SINGLE_PAGES["kpis"]),
+    ("plan", SINGLE_PAGES["plan"]),
+    ("nonconformities", SINGLE_PAGES["nonconformities"]),
+    ("traceability", SINGLE_PAGES["traceability"]),
+    ("raci", SINGLE_PAGES["raci"]),
+    ("roles", ROLES_INDEX),
+    ("evidence", EVIDENCE_INDEX),
 )
+NAV_PAGES = frozenset(uri for _, uri in NAV_ORDER)
 
 
 class QualityManualPlugin(BasePlugin[QmsConfig]):
@@ -77,6 +81,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.sources: dict[str, str] = {}  # src_uri of a page with hand-written text -> file named in warnings
         self.generated: set[str] = set()  # src_uris of the generated pages
         self.nav: list[Any] | None = None  # the navigation this plugin made
+        self.progress = Progress(log.info)
 
     # --- configuration and loading -------------------------------------------------------
 
@@ -87,7 +92,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.root = self._root(config)
         if not (self.root / "policy").is_dir():
             raise PluginError(f"qms: no policy/ folder in {self.root}")
+        self.progress.start_build()
         self.loaded = load_manual(self.root, cache=self.cache)
+        objects = sum(len(self.loaded.manual.collection(kind)) for kind in KINDS)
+        self.progress.phase(_("loaded the manual: {objects} objects ({seconds:.1f} s)"), objects=objects)
         # Warnings, so that `mkdocs build --strict` fails on an invalid manual
         # while a plain build still shows what it can.
         for issue in self.loaded.issues:
@@ -137,6 +145,12 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             if data_file in current:
                 log.warning(f"qms: {rel}: the file has a header but no rows")
         document = to_document(results, f"quality-manual {checks.__version__}", kept=self.entries)
+        self.progress.phase(
+            _("evaluated as of {as_of}: {checkpoints} checkpoints, {kpis} KPIs ({seconds:.1f} s)"),
+            checkpoints=len(document["checkpoints"]),
+            kpis=len(document["kpis"]),
+            as_of=document["as_of"],
+        )
         site = self.site = Site.build(
             manual,
             document,
@@ -172,14 +186,21 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         def claim(uri: str, what: str = "page") -> bool:
             """Whether a generated page or file may take this name (a file of the docs_dir keeps it)."""
             if uri in taken:
-                log.warning(f"qms: {uri} exists in {config.docs_dir}; the generated {what} of that name is not built")
+                # The logger puts "qms: " in front.
+                message = _("{uri} exists in {docs_dir}; the generated {what} of that name is not built")
+                log.warning(message.format(uri=uri, docs_dir=config.docs_dir, what=what))
                 return False
             taken.add(uri)
             return True
 
         def add(uri: str, make: Callable[[], str], inputs: tuple[Any, ...]) -> None:
             if claim(uri):
-                generated.append(File.generated(config, uri, content=self.memo.get(uri, inputs, make)))
+                # Only the pages NAV_ORDER names are in the navigation; the others are no
+                # omission for MkDocs to report.
+                shown = uri == "index.md" or uri in NAV_PAGES
+                inclusion = InclusionLevel.UNDEFINED if shown else InclusionLevel.NOT_IN_NAV
+                content = self.memo.get(uri, inputs, make)
+                generated.append(File.generated(config, uri, content=content, inclusion=inclusion))
 
         self._generate_pages(site, config, user_pages, add)
         outputs = [*self._status_files(site), *self._calendar_files(site, config)]
@@ -193,22 +214,46 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.generated = {f.src_uri for f in generated}
         if config.nav is None or config.nav is self.nav:  # a nav written in mkdocs.yml is the user's
             config.nav = self.nav = self._navigation(user_pages, generated)
+        self.progress.phase(
+            _("generated: {pages} pages, {files} other files ({seconds:.1f} s)"),
+            pages=len(generated),
+            files=len(others),
+        )
         return Files([*user_pages, *generated, *others])
 
+    # --- progress of MkDocs' passes over the pages ---------------------------------------------
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.config.enabled:
+            total = len(files.documentation_pages())
+            self.progress.start_pages(_("converted from Markdown: {done} of {total} pages ({seconds:.1f} s)"), total)
+        return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.config.enabled:
+            total = len(files.documentation_pages())
+            self.progress.start_pages(_("rendered with the theme: {done} of {total} pages ({seconds:.1f} s)"), total)
+        return env
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.config.enabled:
+            self.progress.page()
+        return output
+
     def _navigation(self, user_pages: list[File], generated: list[File]) -> list[Any]:
-        """MkDocs' automatic navigation for the pages written by hand, then the generated
-        pages in a reader's order, under section titles in the site's language."""
-        home = [f.src_uri for f in generated if f.src_uri == "index.md"]
+        """MkDocs' automatic navigation for the pages written by hand, with the policies
+        together in one section (so that other pages do not list them all), then the
+        generated pages in a reader's order, under titles in the site's language."""
         written = sorted((f for f in user_pages if f.inclusion.is_in_nav()), key=file_sort_key)
-        nav: list[Any] = nest_paths([*home, *(f.src_uri for f in written)])
-        uris = [f.src_uri for f in generated if f.src_uri != "index.md"]
-        for folder, single in NAV_ORDER:
-            if single:
-                nav += [u for u in uris if u == single]
-                continue
-            inside = [u for u in uris if u.startswith(f"{folder}/")]
-            if inside and folder is not None:
-                nav.append({self.labels[folder]: next(iter(nest_paths(inside)[0].values()))})
+        home = [f.src_uri for f in [*generated, *written] if f.src_uri == "index.md"]
+        policies = [f.src_uri for f in written if f.src_uri in self.policy_uris]
+        others = [f.src_uri for f in written if f.src_uri not in self.policy_uris and f.src_uri != "index.md"]
+        nav: list[Any] = nest_paths(home)
+        if policies:
+            nav.append({self.labels["policies"]: policies})
+        nav += nest_paths(others)
+        made = {f.src_uri for f in generated}
+        nav += [{self.labels[label]: uri} for label, uri in NAV_ORDER if uri in made]
         return nav
 
     def _generate_pages(self, site: Site, config: MkDocsConfig, user_pages: list[File], add: Callable) -> None:
@@ -244,15 +289,17 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             histories = self._histories([p.source.rel for p in policies], head)
             for policy in policies:
                 for change in self._versions(policy, histories.get(policy.source.rel, []), head):
-                    uri = history.changes_uri(policy.id, change.version)
+                    # A version whose previous text git does not hold gets no page: the
+                    # revision history says so where the link would be.
+                    uri = history.changes_uri(policy.id, change.version) if change.available else None
                     site.change_pages.setdefault(policy.id, {})[change.version] = uri
-                    add(uri, functools.partial(history.changes_page, site, policy, change), (change,))
+                    if uri is not None:
+                        add(uri, functools.partial(history.changes_page, site, policy, change), (change,))
         if "evidence" in on:
             add(EVIDENCE_INDEX, lambda: evidence.evidence_index(site), everything(self.memo))
-            for record in sorted(manual.evidence.values(), key=lambda r: r.source.rel):
-                uri = site.evidence_uris[record.id]
-                add(uri, functools.partial(evidence.evidence_page, site, record.id), evidence_inputs(site, record.id))
-                self.sources[uri] = record.source.rel
+            for uri, ids in sorted(site.evidence_groups.items()):
+                inputs = tuple(evidence_inputs(site, i) for i in ids)
+                add(uri, functools.partial(evidence.evidence_page, site, uri), inputs)
 
     def _histories(self, rels: list[str], head: str | None) -> dict[str, list[tuple[str, str]]]:
         """The policies' past texts in git (one `git log` for all), read again only after a commit."""
@@ -285,6 +332,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
     # --- pages -----------------------------------------------------------------------------
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:
+            self.progress.page()
         site = self.site
         if site is None:
             return markdown
@@ -302,6 +351,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             markdown = self.memo.get(f"markdown:{uri}", policy_inputs(site, policy, markdown), make)
         if uri in self.sources:
             markdown = resolve_references(markdown, site, uri, self.sources[uri], log.warning)
+        elif uri in site.evidence_groups:
+            markdown = self._record_references(markdown, site, uri)
         if uri == "index.md" and "dashboard" in site.generate and page.file.generated_by is None:
             board = self.memo.get("dashboard", everything(self.memo), lambda: dashboard.dashboard(site, uri, 2))
             markdown = markdown.rstrip() + "\n\n" + board
@@ -310,7 +361,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         uri = page.file.src_uri
         policy_id = self.policy_uris.get(uri)
-        written = self.config.sanitize_html and uri in self.sources  # by hand: policies, records, pages
+        # By hand: policies and pages, and the records' texts on their type's pages.
+        grouped = self.site is not None and uri in self.site.evidence_groups
+        written = self.config.sanitize_html and (uri in self.sources or grouped)
         if page.title and (uri in self.generated or policy_id is not None or written):
             # Themes print the title unescaped (<title>, navigation); it comes from the manual.
             page.title = escape(page.title)  # type: ignore[misc]
@@ -324,6 +377,15 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         policy = site.manual.policies[policy_id]
         make = functools.partial(clause_badges, html, site, policy, uri)
         return self.memo.get(f"html:{uri}", policy_inputs(site, policy, html), make)
+
+    def _record_references(self, markdown: str, site: Site, uri: str) -> str:
+        """`[[id]]` in the texts of the records of a page: links, and a warning naming the
+        record's file for an unknown id (the page itself is made, or kept, without them)."""
+        for record_id in site.evidence_groups[uri]:
+            record = site.manual.evidence[record_id]
+            if record.source.body and "[[" in record.source.body:
+                resolve_references(record.source.body, site, uri, record.source.rel, log.warning)
+        return resolve_references(markdown, site, uri, "", lambda _: None) if "[[" in markdown else markdown
 
     def _policy_markdown(self, markdown: str, policy: Policy, uri: str) -> str:
         assert self.site is not None
@@ -355,6 +417,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.memo.finish()
+        if self.config.enabled:
+            self.progress.finish(self.progress.total)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin object (and its cache) across the

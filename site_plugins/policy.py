@@ -132,7 +132,12 @@ def revision_history(site: Site, policy: Policy, uri: str) -> str:
     for revision in policy.revisions:
         row = [text(getattr(revision, f) or "—") for f in fields]
         page = pages.get(revision.version)
-        row.append(md_link(text(labels["changes"]), uri, page) if page else "—")
+        if page:
+            row.append(md_link(text(labels["changes"]), uri, page))
+        elif revision.version in pages:
+            row.append(f'<span class="qms-unavailable" title="{esc(labels["changes.unavailable"])}">—</span>')
+        else:
+            row.append("—")
         rows.append(row)
     headers = [text(labels[k]) for k in keys] + [text(labels["changes"])]
     return f"## {text(labels['revisions'])} {{#qms-revisions}}\n\n" + table(headers, rows)

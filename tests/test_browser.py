@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
@@ -108,14 +108,19 @@ def test_auditor_follows_a_clause_badge_to_the_evidence_file(page: Page, base_ur
     expect(page).to_have_url(f"{base_url}checkpoints/cp-internal-audit-coverage/")
     expect(page.locator("h1")).to_contain_text("内审")
     page.locator("article table a", has_text="IAR-2025-04").first.click()
+    # The records of a type and year share a page; the link lands on the record's section.
+    expect(page).to_have_url(f"{base_url}evidence/2025/internal-audit-report/#IAR-2025-04")
     expect(page.locator("h1")).to_contain_text("内审报告")
-    link = page.locator("a.qms-file").first
+    record = page.locator('[id="IAR-2025-04"]')
+    expect(record).to_contain_text("2025 年 4 月运维服务内审报告")
+    expect(record).to_be_in_viewport()
+    link = page.locator('[id="IAR-2025-04"] ~ section.qms-record').first.locator("a.qms-file").first
     with page.expect_download() as info:
         link.click()
     download = info.value
     saved = Path(download.path())
-    record_dir = REPO / urlparse(page.url).path.strip("/")
-    original = record_dir.parent / download.suggested_filename
+    original = REPO / urlparse(urljoin(page.url, link.get_attribute("href") or "")).path.strip("/")
+    assert original.name == download.suggested_filename and original.is_relative_to(REPO / "evidence/2025")
     assert saved.read_bytes() == original.read_bytes()
     assert page.foreign_requests == []  # type: ignore[attr-defined]
 

@@ -289,10 +289,11 @@ def test_an_auditor_follows_clause_to_checkpoint_to_evidence_to_file(en_site: Bu
     clause_link = next(a for a in page.iter("a") if a.attrs["href"].endswith("#clause-7.3.1"))
     assert follow(site, checkpoint, clause_link) == policy
     evidence_link = next(a for a in page.iter("a") if a.text() == "IAR-2025")
+    assert evidence_link.attrs["href"].endswith("#IAR-2025")  # the record's own section
     evidence = follow(site, checkpoint, evidence_link)
-    assert evidence == en_site.page("evidence/2025/audit/IAR-2025")
-    record = content(parse(evidence))
-    attachments = section(record, "attachments")[0]
+    assert evidence == en_site.page("evidence/2025/internal-audit-report")  # the records of its type and year
+    record = section(content(parse(evidence)), "IAR-2025")
+    attachments = next(t for n in record for t in n.iter("table", class_="qms-attachments"))
     name, size, digest = table_rows(attachments)[1]
     attachment = follow(site, evidence, name.first("a"))
     source = en_site.root / "evidence/2025/audit/report.txt"
@@ -324,8 +325,7 @@ def test_titles_from_the_manual_are_escaped(en_site: Built) -> None:
     pages = (
         "checkpoints/cp-audit",
         "checkpoints",
-        "evidence/2025/audit/IAR-2025",
-        "evidence",
+        "evidence/2025/internal-audit-report",
         "nonconformities",
         "traceability",
     )
@@ -342,7 +342,8 @@ def test_references_in_policy_text_become_links(en_site: Built) -> None:
     path = en_site.page("QP-01")
     links = {a.text(): a for a in content(parse(path)).iter("a")}
     assert follow(en_site.site, path, links["cp-audit"]) == en_site.page("checkpoints/cp-audit")
-    assert follow(en_site.site, path, links["内审报告"]) == en_site.page("evidence/2025/audit/IAR-2025")
+    assert links["内审报告"].attrs["href"].endswith("#IAR-2025")
+    assert follow(en_site.site, path, links["内审报告"]) == en_site.page("evidence/2025/internal-audit-report")
 
 
 def test_an_unknown_reference_fails_the_strict_build_naming_the_file(tmp_path: Path) -> None:
@@ -389,14 +390,17 @@ def test_checkpoint_page_states_the_rule_periods_and_remedy(en_site: Built) -> N
 
 
 def test_suspect_records_are_flagged_on_their_checkpoint_and_record(repo_site: Built) -> None:
-    pages = {p.parent.name: p for p in (repo_site.site / "evidence").rglob("index.html")}
     for result in repo_site.status["checkpoints"]:
         if not result.get("suspect"):
             continue
-        flag = content(parse(repo_site.page(f"checkpoints/{result['id']}"))).first("span", class_="qms-suspect")
+        page = content(parse(repo_site.page(f"checkpoints/{result['id']}")))
+        flag = page.first("span", class_="qms-suspect")
         assert flag.parent is not None and all(r in flag.parent.text() for r in result["suspect"])
-        record = content(parse(pages[result["suspect"][0]])).first("span", class_="qms-suspect")
-        assert record.parent is not None and result["id"] in record.parent.text()
+        link = next(a for a in flag.parent.iter("a") if a.text() == result["suspect"][0])
+        target = follow(repo_site.site, repo_site.page(f"checkpoints/{result['id']}"), link)
+        record = section(content(parse(target)), result["suspect"][0])
+        marks = [n for node in record for n in node.iter("span", class_="qms-suspect")]
+        assert marks and marks[0].parent is not None and result["id"] in marks[0].parent.text()
 
 
 def test_raci_matrix_has_the_letters_of_the_duties(en_site: Built) -> None:
@@ -493,3 +497,18 @@ def test_generate_option_leaves_out_pages_and_their_links(tmp_path: Path) -> Non
     assert not [a for a in page.iter("a") if "evidence/" in a.attrs.get("href", "")]
     assert not (built.site / "evidence").exists() and not (built.site / "status.json").exists()
     assert not list(content(parse(built.site / "index.html")).iter("div", class_="qms-tiles"))  # no dashboard
+
+
+def test_the_search_index_holds_titles_and_clauses_not_every_table(repo_site: Built) -> None:
+    index = json.loads((repo_site.site / "search/search_index.json").read_text(encoding="utf-8"))
+    entries = {d["location"]: d for d in index["docs"]}
+    record = entries["evidence/2025/internal-audit-report/#IAR-2025-04"]
+    assert "IAR-2025-04" in record["title"] and "内审报告" in record["title"].replace("\u200b", "")
+    assert "2025-04-24" in record["text"]
+    assert "TFDL-ITSS-08-01/#clause-7.3.1" in entries
+    everything = " ".join(d["text"] for d in index["docs"]).replace("\u200b", "")  # jieba's word breaks
+    # A record's fields are on its page, not in the index (the conclusion of IAR-2025-04).
+    assert "运维服务管理体系运行基本有效" not in everything
+    assert not [loc for loc in entries if loc.endswith(("#periods", "#evidence"))]
+    digests = [a["sha256"] for r in repo_site.status["checkpoints"] for e in r["evidence"] for a in e["attachments"]]
+    assert digests and not [d for d in digests if d in everything]

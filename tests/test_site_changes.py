@@ -38,8 +38,13 @@ def test_each_version_links_to_its_clause_changes(tmp_path: Path) -> None:
 
     page = parse(site / "QP-01/index.html")
     revisions = list(page.first("article").iter("table"))[-1]
-    links = {a.text().strip(): a.attrs.get("href") for a in revisions.iter("a")}
-    assert links == {"clause changes": "../changes/QP-01/V1.2/"}
+    rows = {row[0].text(): row[-1] for row in (list(tr.iter("td")) for tr in revisions.iter("tr")) if row}
+    assert [a.attrs.get("href") for a in rows["V1.2"].iter("a")] == ["../changes/QP-01/V1.2/"]
+    # Git holds no text of the version before V1.1: no page to go to, and the row says why.
+    assert not list(rows["V1.1"].iter("a"))
+    note = rows["V1.1"].first("span", class_="qms-unavailable")
+    assert "Git history holds no text of the previous version" in note.attrs["title"]
+    assert not (site / "changes/QP-01/V1.1").exists()
 
     changes = site / "changes/QP-01/V1.2/index.html"
     html = changes.read_text(encoding="utf-8")
@@ -48,5 +53,3 @@ def test_each_version_links_to_its_clause_changes(tmp_path: Path) -> None:
     assert '<span class="qms-add">+内审要求每年度至少执行一次，安排在每年 5 月进行。</span>' in html
     assert "Added" in html and "7.3.3 外审要求" in html
     assert "../../../QP-01/#clause-7.3.1" in html  # back to the clause on the policy page
-    older = (site / "changes/QP-01/V1.1/index.html").read_text(encoding="utf-8")
-    assert "Git history holds no text of the previous version" in older

@@ -39,7 +39,7 @@ HOSTILE = """
 
 <details><summary>展开</summary>细节</details>
 """
-PAGES = ("evidence/2025/audit/IAR-2025", "QP-01", "notes")
+PAGES = ("evidence/2025/internal-audit-report", "QP-01", "notes")
 
 
 def hostile_site(tmp: Path, sanitize: bool) -> Built:
@@ -101,7 +101,7 @@ def test_no_page_carries_a_script_from_the_manual(sanitized: Built) -> None:
 
 
 def test_the_plugin_markup_around_a_record_stays(sanitized: Built) -> None:
-    body = content(parse(sanitized.page("evidence/2025/audit/IAR-2025")))
+    body = content(parse(sanitized.page("evidence/2025/internal-audit-report")))
     assert body.first("a", class_="qms-file").attrs.get("download") == "report.txt"
     assert list(body.iter("span", class_="qms-badge"))
     policy = content(parse(sanitized.page("QP-01")))
@@ -131,6 +131,6 @@ def _pwned(page_file: Path) -> object:
 
 
 def test_a_script_in_a_record_runs_only_when_the_repository_is_trusted(sanitized: Built, trusted: Built) -> None:
-    assert _pwned(trusted.page("evidence/2025/audit/IAR-2025")) is not None  # what happened before
-    assert _pwned(sanitized.page("evidence/2025/audit/IAR-2025")) is None
+    assert _pwned(trusted.page("evidence/2025/internal-audit-report")) is not None  # what happened before
+    assert _pwned(sanitized.page("evidence/2025/internal-audit-report")) is None
     assert _pwned(sanitized.page("QP-01")) is None

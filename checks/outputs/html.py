@@ -27,7 +27,7 @@ _FONT = {"font-family", "font-size", "font-weight", "text-anchor", "dominant-bas
 _ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
     # any element: what anchors, styles and screen readers need
-    "*": {"class", "id", "title", "lang", "dir", "role", "style"},
+    "*": {"class", "id", "title", "lang", "dir", "role", "style", "data-search-exclude"},  # search: not indexed
     "a": {"href", "hreflang", "name", "download"},
     "img": {"src", "alt", "width", "height", "align", "loading"},
     "input": {"type", "checked", "disabled", "name", "value"},  # task lists, content tabs

@@ -1,8 +1,9 @@
 """Benchmark: `qms check` and the site build on large synthetic manuals, against their targets.
 
-    .venv/bin/python tests/bench/run.py [--small] [--repeat N] [--seed N] [--workdir DIR] [--profile DIR] [--no-git]
+    .venv/bin/python tests/bench/run.py [--small] [--repeat N] [--site-repeat N] [--seed N]
+                                        [--workdir DIR] [--profile DIR] [--no-git]
 
-Generates two manuals with tests/bench/synth.py and measures, on this machine:
+Generates three manuals with tests/bench/synth.py and measures, on this machine:
 
   (a) `qms check` on 2,000 checkpoints, 20,000 records and a 1,000,000-row incident log,
       in-process (load_manual + evaluate) and through the real CLI, next to the floor
@@ -12,7 +13,14 @@ Generates two manuals with tests/bench/synth.py and measures, on this machine:
       docs_dir built without it, and the plugin's own time inside the build;
   (c) the plugin's time when `mkdocs serve` rebuilds after one evidence record changed:
       its text (c), and its date, which makes the checkpoints reading its type evaluate again (c');
-  (d) the peak memory (max RSS) of each.
+  (d) the peak memory (max RSS) of each;
+  (e) the site's weight (issue 18): the 1,000-object build next to a clean sphinx-needs
+      build of the same objects (tests/bench/sphinx_needs.py, `pip install -e '.[bench]'`)
+      and next to the plain build of (b), with its page count, output and search index
+      sizes; a 2,000-checkpoint, 20,000-record site (output, search index, largest page,
+      build time against the 1,000-object build); and a real `mkdocs serve` of this
+      repository's manual: the time from the edit of one record to its page served anew,
+      and the whole rebuild (MkDocs and the plugin) measured in-process.
 
 Every measurement runs in a fresh subprocess (this script again, with --step), so the
 steps do not share caches or memory. The floor and the two checks run --repeat times
@@ -44,10 +52,12 @@ import pstats
 import re
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -56,6 +66,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 SYNTH = Path(__file__).resolve().parent / "synth.py"
+SPHINX_NEEDS = Path(__file__).resolve().parent / "sphinx_needs.py"
 FLOOR = Path(__file__).resolve().parent / "floor.py"
 
 AS_OF = "2026-11-21"
@@ -63,11 +74,22 @@ SERVE_URL = "http://127.0.0.1:8000/"
 FULL = {
     "check": {"policies": 200, "checkpoints": 2000, "records": 20_000, "ticket_rows": 1_000_000},
     "site": {"policies": 200, "checkpoints": 500, "records": 300, "ticket_rows": 1_000},
+    "large": {"policies": 200, "checkpoints": 2000, "records": 20_000, "ticket_rows": 1_000},
 }
+REPO_AS_OF = "2025-12-31"  # the repository's manual, as its tests see it
 # The targets of issue 10.
 CHECK_VS_FLOOR = 1.5  # `qms check` within 1.5x of the parse floor
 PLUGIN_SHARE = 0.10  # the plugin's own time under 10% of the build
 REBUILD_PLUGIN = 0.3  # seconds of plugin time when serve rebuilds after one file changed
+# The targets of issue 18.
+VS_SPHINX_NEEDS = 1.0  # the 1,000-object build against sphinx-needs' clean build
+VS_PLAIN = 2.0  # ... and against the same docs_dir without the plugin
+OUTPUT_MB = 25  # the 1,000-object site
+LARGE_OUTPUT_MB = 1000  # the 20,000-record site
+LARGE_INDEX_MB = 8
+LARGE_PAGE_KB = 200
+LARGE_VS_SMALL = 25  # build time, large against 1,000 objects (linear)
+SERVE_SECONDS = 1.5  # edit to page on the repository's manual
 TOP = 25  # functions listed per profile
 
 
@@ -154,9 +176,93 @@ def step_build(root: Path, config_file: str = "mkdocs.yml", profile: Path | None
         "seconds": seconds,
         "plugin": timer.total,
         "events": timer.seconds,
-        "pages": sum(1 for _ in Path(config.site_dir).rglob("*.html")),
         "warnings": warnings.count,
+        **site_weight(Path(config.site_dir)),
     }
+
+
+def site_weight(site: Path) -> dict[str, Any]:
+    """Pages, bytes written, the search index and the largest page of a built site."""
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = [p for p in files if p.suffix == ".html"]
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    # Material's index, or Sphinx's.
+    index = next((p for p in (site / "search/search_index.json", site / "searchindex.js") if p.is_file()), site)
+    return {
+        "pages": len(pages),
+        "output_bytes": sum(p.stat().st_size for p in files),
+        "index_bytes": index.stat().st_size if index.is_file() else 0,
+        "largest_bytes": largest.stat().st_size,
+        "largest": largest.relative_to(site).as_posix(),
+    }
+
+
+def step_sphinx_needs(root: Path) -> dict[str, Any]:
+    """A clean sphinx-needs build of the same objects (made by `prepare`), in-process."""
+    try:
+        from sphinx.cmd.build import build_main
+    except ImportError:
+        return {"missing": True, "seconds": 0.0}
+    out = root / "site-sphinx-needs"
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    status = build_main(["-q", "-b", "html", str(root / "sphinx-needs"), str(out)])
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"sphinx-build exited {status}")
+    return {"seconds": seconds, **site_weight(out)}
+
+
+def step_serve_live(root: Path) -> dict[str, Any]:
+    """A real `mkdocs serve` of a copy of this repository's manual: from the edit of one
+    record (its text) to its page served with the edit, three times; and the same whole
+    rebuild in-process (MkDocs and the plugin, without the watcher's polling)."""
+    manual = root / "repo-manual"
+    shutil.rmtree(manual, ignore_errors=True)
+    for part in ("policy", "evidence"):
+        shutil.copytree(REPO / part, manual / part)
+    shutil.copy(REPO / "mkdocs.yml", manual / "mkdocs.yml")
+    record = manual / "evidence/2025/internal-audit/IAP-2025-04.md"
+    front = record.read_text(encoding="utf-8")
+    page = "evidence/2025/internal-audit-plan/"  # where the records of its type and year are
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/{page}"
+    env = {**os.environ, "QMS_AS_OF": REPO_AS_OF, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(manual / "mkdocs.yml")]
+    server = subprocess.Popen(command, cwd=manual, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    edits: list[float] = []
+    try:
+        _wait_for(url, "", deadline=300)
+        for n in range(3):
+            marker = f"编辑后重建（基准测试 {n}）"
+            record.write_text(front + f"\n{marker}\n", encoding="utf-8")
+            start = time.perf_counter()
+            _wait_for(url, marker, deadline=120)
+            edits.append(time.perf_counter() - start)
+            time.sleep(1)  # the watcher settles before the next edit
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        record.write_text(front, encoding="utf-8")
+    os.environ["QMS_AS_OF"] = REPO_AS_OF
+    rebuild = step_serve(manual)
+    return {"seconds": min(edits), "edits": edits, "rebuild": rebuild["seconds"], "plugin": rebuild["plugin"]}
+
+
+def _wait_for(url: str, text: str, deadline: float) -> None:
+    """Poll a page until it is served and contains `text`."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                if text in response.read().decode("utf-8"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise SystemExit(f"{url} did not show {text!r} within {deadline} s")
 
 
 def step_serve(root: Path, edit: str = "text") -> dict[str, Any]:
@@ -233,6 +339,8 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "build-plain": lambda root: step_build(root, "mkdocs-plain.yml"),
     "serve": step_serve,
     "serve-date": lambda root: step_serve(root, "date"),
+    "sphinx-needs": step_sphinx_needs,
+    "serve-live": step_serve_live,
 }
 
 
@@ -377,6 +485,8 @@ def prepare(workdir: Path, name: str, sizes: dict[str, int], seed: int, git: boo
         # The same docs_dir without the qms plugin: the baseline of (b).
         plain = (root / "mkdocs.yml").read_text(encoding="utf-8").replace("  - qms\n", "")
         (root / "mkdocs-plain.yml").write_text(plain, encoding="utf-8")
+        # The same objects as a sphinx-needs project: the yardstick of (e).
+        subprocess.run([sys.executable, str(SPHINX_NEEDS), str(root), str(root / "sphinx-needs")], check=True)
         stamp.write_text(wanted)
     if git and not (root / ".git").is_dir():
         commit_all(root)
@@ -389,7 +499,7 @@ def commit_all(root: Path) -> None:
     """Make the manual a git checkout with one commit, as a real one is: `qms check` reads
     each record's last commit, and the plugin reads every policy's history."""
     print(f"committing the {root.name} manual to git ...", file=sys.stderr, flush=True)
-    (root / ".gitignore").write_text("/site-*/\n/results.json\n", encoding="utf-8")
+    (root / ".gitignore").write_text("/site-*/\n/results.json\n/repo-manual/\n", encoding="utf-8")
     when = "2026-11-20T12:00:00+08:00"
     env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
     identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
@@ -414,6 +524,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="1/10 of the sizes, to try it out")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5, help="runs of the floor and the checks (default 5)")
+    parser.add_argument("--site-repeat", type=int, default=3, help="runs of the three builds of (e) (default 3)")
     parser.add_argument("--workdir", type=Path, help="keep the generated manuals here (default: a temp dir)")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="also profile the check and the plugin")
     parser.add_argument("--no-git", dest="git", action="store_false", help="do not make the manuals git checkouts")
@@ -428,17 +539,22 @@ def main() -> None:
         started, code = time.perf_counter(), code_version()
         check_root = prepare(workdir, "check", sizes["check"], args.seed, args.git)
         site_root = prepare(workdir, "site", sizes["site"], args.seed, args.git)
+        large_root = prepare(workdir, "large", sizes["large"], args.seed, args.git)
         print("measuring ...", file=sys.stderr, flush=True)
         runs: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for _ in range(max(args.repeat, 1)):
             for step in ("floor", "check", "floor-process", "cli"):
                 runs[step].append(measure(step, check_root))
+        # The three builds of (e) side by side, taking turns: the fastest of each counts.
+        for _ in range(max(args.site_repeat, 1)):
+            for step in ("sphinx-needs", "build-plain", "build"):
+                runs[step].append(measure(step, site_root))
         found = {
             **{step: fastest(found) for step, found in runs.items()},
-            "build-plain": measure("build-plain", site_root),
-            "build": measure("build", site_root),
             "serve": measure("serve", site_root),
             "serve-date": measure("serve-date", site_root),
+            "large": measure("build", large_root),
+            "serve-live": measure("serve-live", site_root),
         }
         if args.profile:
             args.profile.mkdir(parents=True, exist_ok=True)
@@ -556,11 +672,56 @@ def print_report(
         f"mkdocs warnings: {build['warnings']} with plugin, {plain['warnings']} without"
     )
     print(f"floor: {floor['files']:,} YAML/Markdown files, {floor['rows']:,} CSV rows")
+    print_weight(found, sizes)
     if args.profile:
         print(f"profiles: {args.profile}/check.prof (.txt) and {args.profile}/plugin.prof (.txt)")
     print(f"whole run: {took:.0f} s")
     if code_version() != code:
         print("WARNING: checks/ or site_plugins/ changed during the run; the figures mix versions of the code")
+
+
+def print_weight(found: dict[str, dict[str, Any]], sizes: dict[str, dict[str, int]]) -> None:
+    """(e): the site's weight and speed, against the targets of issue 18."""
+    needs, plain, build = found["sphinx-needs"], found["build-plain"], found["build"]
+    large, live = found["large"], found["serve-live"]
+    s, big = sizes["site"], sizes["large"]
+    print(
+        f"\n(e) site weight: {s['policies'] + s['checkpoints'] + s['records']:,} objects, builds taking turns"
+        f" (best of {build['runs']}); large: {big['checkpoints']:,} checkpoints, {big['records']:,} records"
+    )
+    rows: list[tuple[str, dict[str, Any], str, str]] = []
+    if needs.get("missing"):
+        print("    sphinx-needs is not installed: pip install -e '.[bench]'")
+    else:
+        rows.append(("sphinx-needs, clean build (Sphinx defaults)" + _spread(needs), needs, "", ""))
+    rows.append(("mkdocs build without the plugin" + _spread(plain), plain, "", ""))
+    vs_plain = _verdict(build["seconds"] / plain["seconds"], VS_PLAIN, "x")
+    rows.append(("mkdocs build with the plugin" + _spread(build), build, f"<= {VS_PLAIN}x without", vs_plain))
+    if not needs.get("missing"):
+        versus = _verdict(build["seconds"] / needs["seconds"], VS_SPHINX_NEEDS, "x")
+        rows.append(("    the same, against sphinx-needs", build, f"<= {VS_SPHINX_NEEDS}x sphinx-needs", versus))
+    output = _verdict(build["output_bytes"] / 1e6, OUTPUT_MB, "MB")
+    rows.append(("    its output", build, f"<= {OUTPUT_MB} MB", output))
+    ratio = large["seconds"] / build["seconds"]
+    rows.append(("large site build", large, f"<= {LARGE_VS_SMALL}x 1,000", _verdict(ratio, LARGE_VS_SMALL, "x")))
+    output = _verdict(large["output_bytes"] / 1e6, LARGE_OUTPUT_MB, "MB")
+    rows.append(("    its output", large, f"<= {LARGE_OUTPUT_MB} MB", output))
+    index = _verdict(large["index_bytes"] / 1e6, LARGE_INDEX_MB, "MB")
+    rows.append(("    its search index", large, f"<= {LARGE_INDEX_MB} MB", index))
+    page = _verdict(large["largest_bytes"] / 1e3, LARGE_PAGE_KB, "KB") + f" {large['largest']}"
+    rows.append(("    its largest page", large, f"<= {LARGE_PAGE_KB} KB", page))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'what':<{width}}  {'time':>8}  {'pages':>6}  {'output':>9}  {'index':>8}  {'target':<22}  result")
+    for what, step, target, result in rows:
+        megabytes = step.get("output_bytes", 0) / 1e6, step.get("index_bytes", 0) / 1e6
+        weight = f"{step.get('pages', 0):>6,}  {megabytes[0]:>6.1f} MB  {megabytes[1]:>5.2f} MB"
+        print(f"{what:<{width}}  {step['seconds']:>6.2f} s  {weight}  {target:<22}  {result}")
+    edits = ", ".join(f"{t:.2f}" for t in live["edits"])
+    print(
+        f"serve, this repository's manual: edit to page {live['seconds']:.2f} s (best of {edits} s), "
+        f"target <= {SERVE_SECONDS} s: {'ok' if live['seconds'] <= SERVE_SECONDS else 'MISSED'}; "
+        f"the rebuild in-process {live['rebuild']:.2f} s, of which the plugin {live['plugin']:.2f} s"
+    )
 
 
 def _other(step: dict[str, Any]) -> str:
@@ -572,7 +733,9 @@ def _spread(step: dict[str, Any]) -> str:
 
 
 def _verdict(value: float, limit: float, unit: str) -> str:
-    shown = {"x": f"{value:.2f}x", "%": f"{value:.1%}", "s": f"{value:.2f} s"}[unit]
+    shown = {"x": f"{value:.2f}x", "%": f"{value:.1%}", "s": f"{value:.2f} s", "MB": f"{value:.1f} MB"}
+    shown["KB"] = f"{value:.0f} KB"
+    shown = shown[unit]
     return f"{shown}  {'ok' if value <= limit else 'MISSED'}"
 
 
