@@ -40,7 +40,7 @@ def calendar_files(
         return f"{role.name} ({role_id})" if role and role.name and role.name != role_id else role_id
 
     def link(item: DueItem) -> str | None:
-        target = _target(site, item)
+        target = due_target(site, item)
         if target is None:
             return None
         uri, anchor = target
@@ -61,7 +61,8 @@ def calendar_files(
     return files
 
 
-def _target(site: Site, item: DueItem) -> Target | None:
+def due_target(site: Site, item: DueItem) -> Target | None:
+    """The page (and anchor) of what an item is due for."""
     if item.kind == "plan":
         plan_id, _, row_id = item.id.partition("#")
         return site.plan_row_target(plan_id, row_id)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from .badges import DISPLAY_ORDER, status_badge, verdict_badge
-from .calendars import FEED
+from checks.evaluating.duedates import due_items
+
+from .badges import DISPLAY_ORDER, ICONS, status_badge, verdict_badge
+from .calendars import FEED, due_target
 from .charts import trend_chart
 from .context import Site
 from .markup import cell, esc, html_table, table, text
@@ -136,49 +138,24 @@ def _kpi_tiles(site: Site, uri: str) -> str:
 
 
 def _due_table(site: Site, uri: str) -> str:
-    """What is still owed within the window: periods of the results that have no passing record yet,
-    scheduled plan months no result covers, and open nonconformities."""
-    start = site.as_of
-    end = start + dt.timedelta(days=site.due_days)
-    entries: list[tuple[str, str, str, str, str]] = []
-    covered: set[tuple[str, str]] = set()  # (checkpoint, period label) the results look at
-    for result in site.doc["checkpoints"]:
-        for period in result["periods"]:
-            key = (result["id"], period["label"])
-            done = period["status"] == "pass" and period["records"]
-            if key in covered or done or not (start.isoformat() <= period["due"] <= end.isoformat()):
-                covered.add(key)
-                continue
-            covered.add(key)
-            what = f"{site.checkpoint_link(uri, result['id'])} {text(result['title'])}"
-            owner = site.role_link(uri, result["owner"])
-            entries.append((period["due"], what, text(period["label"]), owner, badge(site, period["status"])))
-    for plan in site.manual.plans.values():
-        for row in plan.schedule:
-            refs = site.plan_refs.get(f"{plan.id}#{row.id}", [])
-            for month in row.due:
-                due = _month_end(month)
-                if not (start <= due <= end) or any((cp, month) in covered for cp in refs):
-                    continue
-                what = site.link(uri, text(row.activity), site.plan_row_target(plan.id, row.id))
-                entries.append(
-                    (due.isoformat(), what, text(month), site.role_link(uri, row.owner), text(site.labels["scheduled"]))
-                )
-    for nc in site.manual.nonconformities.values():
-        if nc.status == "open" and nc.due and start <= nc.due <= end:
-            what = site.link(uri, f"{text(nc.id)} {text(nc.title)}", site.target("nonconformity", nc.id))
-            entries.append((nc.due.isoformat(), what, text(site.labels["nc_due"]), site.role_link(uri, nc.owner), "—"))
-    if not entries:
-        return text(site.labels["nothing_due"])
-    labels = site.labels
-    headers = [text(labels[k]) for k in ("due", "what", "period", "owner", "status")]
-    return table(headers, [[text(e[0]), *e[1:]] for e in sorted(entries, key=lambda e: e[0])])
+    """What falls due within the window, as `qms todo` and the calendar feeds list it
+    (checks.evaluating.duedates): checkpoint periods without a passing record, scheduled plan
+    months nothing covers, open nonconformities and document reviews."""
+    start, end = site.as_of, site.as_of + dt.timedelta(days=site.due_days)
+    labels, rows = site.labels, []
+    for item in due_items(site.manual, site.doc):
+        if not start <= item.due <= end:
+            continue
+        target = due_target(site, item)
+        shown = item.title if item.kind == "plan" else f"{item.id} {item.title}"
+        what = site.link(uri, text(shown), target) if target else text(shown)
+        period = item.period or labels["nc_due" if item.kind == "nonconformity" else "next_review"]
+        status = badge(site, item.status) if item.status in ICONS else text(labels["scheduled"])
+        rows.append([text(item.due), what, text(period), site.role_link(uri, item.owner), status])
+    if not rows:
+        return text(labels["nothing_due"])
+    return table([text(labels[k]) for k in ("due", "what", "period", "owner", "status")], rows)
 
-
-def _month_end(month: str) -> dt.date:
-    year, mon = (int(x) for x in month.split("-"))
-    first_next = dt.date(year + mon // 12, mon % 12 + 1, 1)
-    return first_next - dt.timedelta(days=1)
 
 
 def _attention_table(site: Site, uri: str) -> str:

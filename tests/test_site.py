@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
@@ -459,6 +460,25 @@ def test_dashboard_shows_counts_trend_and_what_is_due(zh_site: Built, repo_site:
     assert "○ 已安排" in due  # and so is the plan's April activity, which no checkpoint follows
     repo = content(parse(repo_site.site / "index.html"))
     assert len(list(repo.iter("div", class_="qms-kpi-tile"))) == len(repo_site.status["kpis"])
+
+
+@pytest.mark.parametrize(("name", "kinds"), [("repo_site", {"document"}), ("zh_site", {"checkpoint", "plan"})])
+def test_the_dashboard_lists_what_is_due_as_todo_and_the_calendars_do(
+    name: str, kinds: set[str], request: pytest.FixtureRequest
+) -> None:
+    from checks import load_manual
+    from checks.evaluating.duedates import due_items
+
+    built: Built = request.getfixturevalue(name)
+    start = dt.date.fromisoformat(built.status["as_of"])
+    items = due_items(load_manual(built.root).manual, built.status)
+    window = [i for i in items if start <= i.due <= start + dt.timedelta(days=60)]  # due_days' default
+    assert {i.kind for i in window} >= kinds
+    nodes = section(content(parse(built.site / "index.html")), "qms-due")
+    rows = [row for node in nodes for row in node.iter("tr") if next(row.iter("td"), None) is not None]
+    assert sorted(row.first("td").text().strip() for row in rows) == sorted(i.due.isoformat() for i in window)
+    shown = " ".join(row.text() for row in rows)
+    assert all((i.title if i.kind == "plan" else i.id) in shown for i in window)
 
 
 def test_svg_badges_for_every_checkpoint_and_the_manual(repo_site: Built) -> None:
