@@ -147,8 +147,7 @@ def _due_table(site: Site, uri: str) -> str:
         if not start <= item.due <= end:
             continue
         target = due_target(site, item)
-        shown = item.title if item.kind == "plan" else f"{item.id} {item.title}"
-        what = site.link(uri, text(shown), target) if target else text(shown)
+        what = site.link(uri, text(item.name), target) if target else text(item.name)
         period = item.period or labels["nc_due" if item.kind == "nonconformity" else "next_review"]
         status = badge(site, item.status) if item.status in ICONS else text(labels["scheduled"])
         rows.append([text(item.due), what, text(period), site.role_link(uri, item.owner), status])

@@ -131,7 +131,7 @@ def test_todo_text_and_markdown_for_one_owner() -> None:
     text = run_qms("--root", REPO, "todo", "--as-of", AS_OF, "--owner", "quality-group")
     assert text.returncode == 0, text.stderr
     assert "综合管理部质量管理组 (quality-group): 1 overdue, 0 due within 30 days" in text.stdout
-    assert "2026-01-08  TFDL-ITSS-08-01 TFDL-ITSS-08-01 运维服务质量管理制度  [stale, 173 days late]" in text.stdout
+    assert "2026-01-08  TFDL-ITSS-08-01 运维服务质量管理制度  [stale, 173 days late]" in text.stdout
     assert "comms-dept" not in text.stdout
     markdown = run_qms("--root", REPO, "todo", "--as-of", AS_OF, "--format", "markdown", "--owner", "comms-dept")
     assert "## 通信部 (comms-dept): 0 overdue, 1 due within 30 days" in markdown.stdout

@@ -31,6 +31,12 @@ class DueItem:
     path: str | None = None  # the source file, relative to the manual root
 
     @property
+    def name(self) -> str:
+        """How a list names it: the id and title (a document's title starts with its number;
+        a plan row has no id of its own worth reading)."""
+        return self.title if self.kind in ("plan", "document") else f"{self.id} {self.title}"
+
+    @property
     def uid(self) -> str:
         """Stable across evaluations: the same obligation keeps its identity (calendar UIDs)."""
         return f"{self.kind}:{self.id}:{self.period or self.due.isoformat()}"

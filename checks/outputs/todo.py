@@ -45,8 +45,7 @@ def by_owner(manual: Manual, items: Iterable[DueItem]) -> list[OwnerList]:
 
 
 def _what(item: DueItem) -> str:
-    period = f" ({item.period})" if item.period else ""
-    return f"{item.id}{period} {item.title}"
+    return f"{item.name} ({item.period})" if item.period else item.name
 
 
 def _heading(group: OwnerList, within: int) -> str:
