@@ -45,7 +45,9 @@ def by_owner(manual: Manual, items: Iterable[DueItem]) -> list[OwnerList]:
 
 
 def _what(item: DueItem) -> str:
-    return f"{item.name} ({item.period})" if item.period else item.name
+    if item.period is None or item.name == item.title:
+        return f"{item.name} ({item.period})" if item.period else item.name
+    return f"{item.id} ({item.period}) {item.title}"
 
 
 def _heading(group: OwnerList, within: int) -> str:
