@@ -24,9 +24,9 @@ from .fsio import replace
 def _policy(manual: Manual, doc: str) -> Policy:
     policy = manual.policies.get(doc) or next((p for p in manual.policies.values() if p.doc_no == doc), None)
     if policy is None:
-        raise EditError(f"unknown document '{doc}'{suggest_id(manual, 'policy', doc)}")
+        raise EditError(_("unknown document '{id}'{hint}").format(id=doc, hint=suggest_id(manual, "policy", doc)))
     if policy.source.body is None:
-        raise EditError(f"{policy.source.rel} is not a Markdown file with front matter")
+        raise EditError(_("{path} is not a Markdown file with front matter").format(path=policy.source.rel))
     return policy
 
 
@@ -40,7 +40,8 @@ def _write(source: Source, fm: FrontMatter, manual: Manual) -> None:
         schema = evidence_schema(etype.id, etype.fields) if etype else None
         problems += validate_document(result.document, schema)
     if problems:
-        raise EditError("the edited file would be invalid, nothing written: " + "; ".join(map(str, problems)))
+        message = _("the edited file would be invalid, nothing written: {problems}")
+        raise EditError(message.format(problems="; ".join(map(str, problems))))
     replace(source.path, fm.text)
 
 
@@ -85,9 +86,12 @@ def approve(manual: Manual, doc: str, *, by: str, date: dt.date, reviewed_by: st
     index = len(policy.revisions) - 1
     last = policy.revisions[index]
     if last.approved is not None:
-        raise EditError(f"{policy.id} {last.version} was already approved on {last.approved} by {last.approved_by}")
+        message = _("{doc} {version} was already approved on {date} by {name}")
+        raise EditError(message.format(doc=policy.id, version=last.version, date=last.approved, name=last.approved_by))
     if date < last.date:
-        raise EditError(f"approval date {date} is before the revision's date {last.date}")
+        raise EditError(
+            _("approval date {date} is before the revision's date {revised}").format(date=date, revised=last.date)
+        )
     _may_act(manual, policy.approving_role, by, date, approves(policy.id))
     if reviewed_by:
         _may_act(manual, policy.reviewing_role, reviewed_by, date, reviews(policy.id))
