@@ -229,6 +229,10 @@ EN: dict[str, str] = {
     ),
     "cond.and": N_(" and "),
     "sentence_end": N_("."),
+    # what MkDocs and Material write themselves (see QualityManualPlugin._theme_words)
+    "permalink_title": N_("Permanent link"),
+    "not_found": N_("Not found"),
+    "made_with": N_("Made with {generator}"),
 }
 
 LANGUAGES = ("zh", "en")

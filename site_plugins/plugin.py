@@ -49,6 +49,7 @@ log = get_plugin_logger("qms")
 
 ASSETS = Path(__file__).parent / "assets"
 CSS, JS = "assets/qms/qms.css", "assets/qms/qms.js"
+OVERRIDES = str(Path(__file__).parent / "overrides")  # templates of Material's with words in the site's language
 SOURCE_SUFFIXES = (".yaml", ".yml")
 POLICY_SEARCH_BOOST = 4
 # Generated pages in the navigation, in a reader's order, each under its label. The pages of
@@ -120,7 +121,19 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             config.markdown_extensions.append("attr_list")
         config.extra_css.append(CSS)
         config.extra_javascript.append(JS)
+        self._theme_words(config)
         return config
+
+    def _theme_words(self, config: MkDocsConfig) -> None:
+        """The few English sentences MkDocs and Material write themselves, in the site's language:
+        the headings' permalink title, and (through templates in overrides/, searched after the
+        manual's own custom_dir) the 404 page and the footer."""
+        if "toc" in config.markdown_extensions:
+            config.mdx_configs.setdefault("toc", {}).setdefault("permalink_title", self.labels["permalink_title"])
+        dirs = config.theme.dirs
+        if OVERRIDES not in dirs:
+            custom = 1 if config.theme.custom_dir else 0
+            dirs.insert(custom, OVERRIDES)
 
     def _root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -241,6 +254,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        words = ("not_found", "made_with")
+        env.globals["qms_words"] = {key: self.labels[key] for key in words}
         if self.config.enabled:
             total = len(files.documentation_pages())
             self.progress.start_pages(_("rendered with the theme: {done} of {total} pages ({seconds:.1f} s)"), total)
