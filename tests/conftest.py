@@ -26,10 +26,14 @@ def minimal(tmp_path: Path) -> Path:
     return target
 
 
-def run_qms(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real `qms` command in a subprocess, as a user would."""
+def run_qms(
+    *args: str | Path, cwd: Path | None = None, language: str | None = "en"
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `qms` command in a subprocess, as a user would: in English (`--language en`)
+    unless `language` says otherwise, None for the language the manual or the locale gives."""
+    chosen = ["--language", language] if language else []
     return subprocess.run(
-        [sys.executable, "-m", "checks.cli", *map(str, args)],
+        [sys.executable, "-m", "checks.cli", *chosen, *map(str, args)],
         cwd=cwd,
         capture_output=True,
         text=True,

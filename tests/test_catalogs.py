@@ -82,3 +82,18 @@ def test_the_compiled_catalogs_are_current(language: str) -> None:
     compiled = io.BytesIO()
     write_mo(compiled, _read(folder / "messages.po"))
     assert (folder / "messages.mo").read_bytes() == compiled.getvalue(), "run the compile command of the README"
+
+
+def test_no_message_is_marked_inside_an_f_string() -> None:
+    """`f"{_('...')}"` translates at run time but extraction cannot see it, so the catalogs
+    would never have it: mark messages outside f-strings."""
+    marked_inside = re.compile(r"\{(?:_|N_|ngettext)\(")
+    found = [
+        f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+        for folder in ("checks", "site_plugins")
+        for path in sorted((REPO / folder).rglob("*.py"))
+        if "templates" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if marked_inside.search(line)
+    ]
+    assert not found, "\n".join(found)

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tools.english_text import english_runs
 
 from checks.i18n import choose_language, use_language
 from conftest import FIXTURES, REPO, run_qms
-from tools.english_text import english_runs
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -41,13 +41,14 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_validate_speaks_chinese_on_a_zh_manual(broken_zh: Path) -> None:
-    result = run_qms("--root", broken_zh, "validate")
+    result = run_qms("--root", broken_zh, "validate", language=None)
     assert result.returncode == 2
     lines = result.stdout.splitlines()
     assert "policy/checkpoints/cp-audit.yaml:7: severty: 未知的字段 'severty'（您是否指 'severity'？）" in lines
     assert 'evidence/2025/review/MR-2025.md:6: date: "2025-13-40" 不是有效的 date（请使用 YYYY-MM-DD）' in lines
     assert "evidence/2025/audit/IAR-2025.md:8: owner: 未知的角色 'qualty-group'（您是否指 'quality-group'？）" in lines
-    assert any(line.startswith("policy/roles/broken.yaml:4: -: YAML 格式错误：找不到预期的 ',' 或 ']'") for line in lines)
+    yaml_error = "policy/roles/broken.yaml:4: -: YAML 格式错误：找不到预期的 ',' 或 ']'"
+    assert any(line.startswith(yaml_error) for line in lines)
     assert "发现 4 个问题" in result.stderr
     for line in lines + result.stderr.splitlines():
         assert CHINESE.search(line), line
@@ -55,7 +56,7 @@ def test_validate_speaks_chinese_on_a_zh_manual(broken_zh: Path) -> None:
 
 
 def test_language_en_gives_english_on_a_zh_manual(broken_zh: Path) -> None:
-    result = run_qms("--language", "en", "--root", broken_zh, "validate")
+    result = run_qms("--root", broken_zh, "validate", language="en")
     assert result.returncode == 2
     assert "policy/checkpoints/cp-audit.yaml:7: severty: unknown field 'severty' (did you mean 'severity'?)" in (
         result.stdout.splitlines()
@@ -68,30 +69,32 @@ def test_language_en_gives_english_on_a_zh_manual(broken_zh: Path) -> None:
 
 
 def test_argparse_and_help_follow_the_language(broken_zh: Path) -> None:
-    wrong = run_qms("--root", broken_zh, "check", "--as-of", "2025-13-01")
+    wrong = run_qms("--root", broken_zh, "check", "--as-of", "2025-13-01", language=None)
     assert wrong.returncode == 2
     assert "qms check：错误：参数 --as-of：'2025-13-01' 不是日期（请使用 YYYY-MM-DD）" in wrong.stderr
-    helped = run_qms("--root", broken_zh, "check", "--help")
+    helped = run_qms("--root", broken_zh, "check", "--help", language=None)
     assert helped.stdout.startswith("用法：qms check")
     assert "显示此帮助信息并退出" in helped.stdout
-    english = run_qms("--language", "en", "--root", broken_zh, "check", "--help")
+    english = run_qms("--root", broken_zh, "check", "--help", language="en")
     assert english.stdout.startswith("usage: qms check") and "show this help message and exit" in english.stdout
 
 
 def test_check_on_this_manual_gives_chinese_reasons() -> None:
-    result = run_qms("--root", REPO, "check", "--as-of", "2025-12-31", "--all")
+    result = run_qms("--root", REPO, "check", "--as-of", "2025-12-31", "--all", language=None)
     assert result.returncode == 0, result.stderr
     assert "截至 2025-12-31 的质量手册检查" in result.stdout
     assert "共 70 个检查点：通过 69、即将到期 1。结论：通过" in result.stdout
     assert "TFDL-ITSS-08-01：应于 2026-01-08 前复审（上次 2025-01-08）" in result.stdout
     assert english_runs(result.stdout) == []
-    document = json.loads(run_qms("--root", REPO, "check", "--as-of", "2025-12-31", "--format", "json").stdout)
+    document = json.loads(
+        run_qms("--root", REPO, "check", "--as-of", "2025-12-31", "--format", "json", language=None).stdout
+    )
     assert document["language"] == "zh"
     reasons = [r["reason"] for r in document["checkpoints"]]
     reasons += [p["reason"] for r in document["checkpoints"] for p in r.get("periods", []) if p.get("reason")]
     assert all(CHINESE.search(reason) for reason in reasons), [r for r in reasons if not CHINESE.search(r)]
     english = json.loads(
-        run_qms("--language", "en", "--root", REPO, "check", "--as-of", "2025-12-31", "--format", "json").stdout
+        run_qms("--root", REPO, "check", "--as-of", "2025-12-31", "--format", "json", language="en").stdout
     )
     assert english["language"] == "en"
     assert {r["reason"] for r in english["checkpoints"]}.isdisjoint(r["reason"] for r in document["checkpoints"])

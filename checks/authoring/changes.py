@@ -251,7 +251,7 @@ def markdown_summary(changes: list[DocumentChange], base: str, removals: list[Re
         if not change.clauses:
             out.append("- " + _("no clause text changed"))
         for problem in change.problems:
-            out.append(f"- **{_('problem:')}** {problem}")
+            out.append("- **" + _("problem:") + f"** {problem}")
         out.append("")
     if removals:
         out += [_("# Removed since {base}").format(base=base), ""]

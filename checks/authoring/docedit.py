@@ -91,7 +91,7 @@ class FrontMatter:
         node = self._find(path)
         if node is not None:
             if not isinstance(node, yaml.ScalarNode):
-                raise EditError(f"{_show(path)} is not a single value")
+                raise EditError(_("{field} is not a single value").format(field=_show(path)))
             self._splice(node.start_mark.index, node.end_mark.index, scalar(value))
             return
         parent = self._find(path[:-1]) if len(path) > 1 else self._root()

@@ -47,7 +47,9 @@ def new_record(
         raise NewRecordError(_("unknown evidence type '{id}'{hint}").format(id=type_id, hint=hint))
     if not _ID.fullmatch(record_id):  # whole: `$` alone would let a final line break through
         shown = repr(record_id) if not record_id.isprintable() else f"'{record_id}'"
-        raise NewRecordError(_("{id} is not an id: use ASCII letters, digits, '.', '_' and '-'").format(id=shown))
+        raise NewRecordError(
+            _("{id} is not an id: use ASCII letters, digits, '.', '_' and '-'").format(id=shown)
+        )
     taken = {i.casefold() for kind in ("evidence", "checkpoint", "policy", "role") for i in manual.collection(kind)}
     if record_id.casefold() in taken or record_id in manual.broken:
         raise NewRecordError(_("id '{id}' is already used in the manual").format(id=record_id))
@@ -90,7 +92,7 @@ def new_record(
     try:
         write_new(target, "\n".join(lines))
     except FileExistsError:
-        raise NewRecordError(f"{target} already exists; nothing was written") from None
+        raise NewRecordError(_("{path} already exists; nothing was written").format(path=target)) from None
     except OSError as exc:
         if exc.errno != errno.ENAMETOOLONG:
             raise

@@ -67,10 +67,14 @@ def revise(manual: Manual, doc: str, *, version: str, author: str, change: str, 
     """Start a new version: add its revision row, bump `version`, set `review.last`."""
     fm, policy = _reread(_policy(manual, doc))
     if version == policy.version or any(r.version == version for r in policy.revisions):
-        raise EditError(f"{policy.id} already has a version {version}")
+        raise EditError(_("{doc} already has a version {version}").format(doc=policy.id, version=version))
     if policy.revisions and policy.revisions[-1].approved is None:
         pending = policy.revisions[-1].version
-        raise EditError(f"{policy.id} {pending} still awaits approval; run `qms approve {policy.id} --by NAME` first")
+        raise EditError(
+            _("{doc} {version} still awaits approval; run `qms approve {doc} --by NAME` first").format(
+                doc=policy.id, version=pending
+            )
+        )
     fm.set(("version",), version)
     fm.set(("review", "last"), date)
     fm.append_item(("revisions",), {"version": version, "author": author, "date": date, "change": change})
@@ -82,7 +86,7 @@ def approve(manual: Manual, doc: str, *, by: str, date: dt.date, reviewed_by: st
     """Complete the pending revision: approver and date, and the version takes effect."""
     fm, policy = _reread(_policy(manual, doc))
     if not policy.revisions:
-        raise EditError(f"{policy.id} has no revision row to approve")
+        raise EditError(_("{doc} has no revision row to approve").format(doc=policy.id))
     index = len(policy.revisions) - 1
     last = policy.revisions[index]
     if last.approved is not None:
@@ -120,11 +124,13 @@ def _may_act(manual: Manual, role_id: str | None, name: str, date: dt.date, duty
 def confirm(manual: Manual, record: Evidence, checkpoints: list[str] | None = None) -> list[str]:
     """Stamp the record with the fingerprint of each checkpoint it satisfies (clears `suspect`)."""
     if record.source.body is None:
-        raise EditError(f"{record.source.rel}: only Markdown records can be confirmed")
+        raise EditError(_("{path}: only Markdown records can be confirmed").format(path=record.source.rel))
     chosen = checkpoints or list(record.satisfies)
     unknown = [c for c in chosen if c not in record.satisfies]
     if unknown:
-        raise EditError(f"{record.id} does not satisfy {', '.join(unknown)}")
+        raise EditError(
+            _("{record} does not satisfy {checkpoints}").format(record=record.id, checkpoints=", ".join(unknown))
+        )
     fm = _read(record.source.path)
     stamped = []
     current = record.data.get("confirmed") or {}

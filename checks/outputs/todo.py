@@ -86,10 +86,10 @@ def _cell(text: str) -> str:
 
 def todo_markdown(manual: Manual, items: list[DueItem], as_of: dt.date, within: int) -> str:
     groups = by_owner(manual, items)
-    lines = [f"# {_('What is due, as of {date}').format(date=as_of.isoformat())}", ""]
+    lines = ["# " + _("What is due, as of {date}").format(date=as_of.isoformat()), ""]
     if not groups:
         return "\n".join([*lines, _nothing(as_of, within), ""])
-    header = f"| {_('Due')} | {_('What')} | {_('Status')} |\n|---|---|---|"
+    header = "| " + " | ".join((_("Due"), _("What"), _("Status"))) + " |\n|---|---|---|"
     for group in groups:
         lines += [f"## {_cell(_heading(group, within))}", ""]
         for title, owed in ((_("Overdue"), group.overdue), (_("Due soon"), group.due_soon)):

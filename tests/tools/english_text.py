@@ -22,8 +22,8 @@ from pathlib import Path
 ALLOWED = {
     "itss", "iso", "iec", "gb", "kpi", "kpis", "sla", "pdf", "sha", "sha256", "raci", "it", "csv", "xlsx", "json",
     "svg", "ics", "git", "yaml", "markdown", "mkdocs", "material", "http", "https", "html", "url", "id", "ids",
-    "min", "max", "mb", "kb", "gb", "utc", "cst", "cesa", "itil", "cmdb", "ip", "os", "db", "qms", "ok", "vs",
-    "excel", "word", "github", "gitlab", "ssh", "jieba", "mb", "api", "app", "pc", "wifi", "vpn", "cpu", "ups",
+    "min", "max", "mb", "kb", "utc", "cst", "cesa", "itil", "cmdb", "ip", "os", "db", "qms", "ok", "vs",
+    "excel", "word", "github", "gitlab", "ssh", "jieba", "api", "app", "pc", "wifi", "vpn", "cpu", "ups",
 }  # fmt: skip
 _SKIPPED_TAGS = {"code", "pre", "kbd", "script", "style", "samp", "template"}
 # Tokens that are not words: ids (a digit, or an inner '-', '_', '.', '#', '/', '@', ':'), paths, URLs.
@@ -74,9 +74,9 @@ def english_runs(text: str) -> list[str]:
         words = [w for w in match.group().split() if w.lower() not in ALLOWED]
         if len(words) >= 2:
             runs.append(match.group())
-    if not runs and not _CHINESE.search(text):
-        if any(w.lower() in FUNCTION_WORDS for w in _WORD.findall(cleaned)):
-            runs.append(" ".join(text.split()))
+    small_words_only = not runs and not _CHINESE.search(text)
+    if small_words_only and any(w.lower() in FUNCTION_WORDS for w in _WORD.findall(cleaned)):
+        runs.append(" ".join(text.split()))
     return runs
 
 
