@@ -106,7 +106,7 @@ def test_pdf_has_the_chinese_clauses_page_numbers_and_header(pdf_file: Path) -> 
         assert heading in text, heading
     for number, page in enumerate(pages, start=1):
         assert DOC in page and "V1.2" in page and "受控" in page, number  # the running header
-        assert f"Page {number} of {len(pages)}" in page, number  # the footer
+        assert f"第 {number} 页，共 {len(pages)} 页" in page, number  # the footer
     assert "张远明" in pages[0] and "首次发布" in pages[0]  # document control and revisions come first
 
 

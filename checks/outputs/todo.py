@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..evaluating.duedates import DueItem
 from ..i18n import _
 from ..model import Manual
-from ..results import document_json
+from ..results import STATUS_NAMES, document_json
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,10 @@ def _heading(group: OwnerList, within: int) -> str:
     )
 
 
+def _status(item: DueItem) -> str:
+    return _(STATUS_NAMES[item.status]) if item.status in STATUS_NAMES else item.status
+
+
 def _late(item: DueItem, as_of: dt.date) -> str:
     return _("{days} days late").format(days=(as_of - item.due).days)
 
@@ -72,10 +76,10 @@ def todo_text(manual: Manual, items: list[DueItem], as_of: dt.date, within: int)
         lines.append(_heading(group, within))
         if group.overdue:
             lines.append("  " + _("Overdue:"))
-            lines += [f"    {i.due}  {_what(i)}  [{i.status}, {_late(i, as_of)}]" for i in group.overdue]
+            lines += [f"    {i.due}  {_what(i)}  [{_status(i)}, {_late(i, as_of)}]" for i in group.overdue]
         if group.due_soon:
             lines.append("  " + _("Due soon:"))
-            lines += [f"    {i.due}  {_what(i)}  [{i.status}]" for i in group.due_soon]
+            lines += [f"    {i.due}  {_what(i)}  [{_status(i)}]" for i in group.due_soon]
         lines.append("")
     return "\n".join(lines)
 
@@ -97,7 +101,7 @@ def todo_markdown(manual: Manual, items: list[DueItem], as_of: dt.date, within: 
                 continue
             lines += [f"**{title}**", "", header]
             for item in owed:
-                status = item.status + (f", {_late(item, as_of)}" if item.overdue else "")
+                status = _status(item) + (f", {_late(item, as_of)}" if item.overdue else "")
                 lines.append(f"| {item.due} | {_cell(_what(item))} | {_cell(status)} |")
             lines.append("")
     return "\n".join(lines)
