@@ -272,6 +272,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--language", default=None, choices=LANGUAGES, help=_("theme language of the site (default: zh)"))
     init.add_argument("--date", type=_date, default=None, help=_("effective date of the first policy (default: today)"))
     init.add_argument("--site-name", default="质量手册")
+    for command in sub.choices.values():  # `qms check --language en` as well as `qms --language en check`
+        if command is not init:
+            command.add_argument("--language", choices=LANGUAGES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 

@@ -77,6 +77,8 @@ def test_argparse_and_help_follow_the_language(broken_zh: Path) -> None:
     assert "显示此帮助信息并退出" in helped.stdout
     english = run_qms("--root", broken_zh, "check", "--help", language="en")
     assert english.stdout.startswith("usage: qms check") and "show this help message and exit" in english.stdout
+    after = run_qms("--root", broken_zh, "check", "--as-of", "2025-13-01", "--language", "en", language=None)
+    assert "qms check: error: argument --as-of: '2025-13-01' is not a date (use YYYY-MM-DD)" in after.stderr
 
 
 def test_check_on_this_manual_gives_chinese_reasons() -> None:
