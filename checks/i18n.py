@@ -49,8 +49,8 @@ def N_(message: str) -> str:
 
 
 def current_language() -> str:
-    """The language messages are given in now (zh, en)."""
-    return (_current.get() or _ENGLISH).info().get("language", DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+    """The language messages are given in now (zh, en): the `Language` of the catalog's header."""
+    return language_code((_current.get() or _ENGLISH).info().get("language")) or DEFAULT_LANGUAGE
 
 
 @contextmanager
@@ -78,10 +78,7 @@ def translations(language: str | None) -> gettext.NullTranslations:
     """The catalog of `language` ('zh', 'zh-CN', 'en_GB.UTF-8'...); English for anything else."""
     code = language_code(language) or DEFAULT_LANGUAGE
     catalog = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
-    if not isinstance(catalog, gettext.GNUTranslations):  # no compiled catalog: English
-        catalog = gettext.NullTranslations()
-    catalog._info = {**catalog.info(), "language": code}  # what current_language() reports
-    return catalog
+    return catalog  # its header names its language (current_language); without a catalog, English
 
 
 def language_code(language: str | None) -> str | None:

@@ -79,7 +79,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.loaded: LoadedManual | None = None
         self.root = Path()
         self.labels = Labels(None)
-        self.language: Token[Any] | None = None  # the site's language, set for one build
+        self.language_token: Token[Any] | None = None  # the site's language, set for one build
         self.site: Site | None = None
         self.policy_uris: dict[str, str] = {}  # page src_uri -> policy id
         self.sources: dict[str, str] = {}  # src_uri of a page with hand-written text -> file named in warnings
@@ -101,7 +101,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         # The whole build speaks the site's language: validation warnings, reasons on the pages,
         # status.json. Closed in on_post_build or on_build_error.
         self._end_language()
-        self.language = activate(labels.code)
+        self.language_token = activate(labels.code)
         if not (self.root / "policy").is_dir():
             raise PluginError(_("qms: no policy/ folder in {path}").format(path=self.root))
         self.progress.start_build()
@@ -451,8 +451,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self._end_language()
 
     def _end_language(self) -> None:
-        if self.language is not None:
-            token, self.language = self.language, None
+        if self.language_token is not None:
+            token, self.language_token = self.language_token, None
             # ValueError: opened in another context (a build another tool drives), which ended with it.
             with contextlib.suppress(ValueError):
                 deactivate(token)

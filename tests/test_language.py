@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from tools.english_text import english_runs
 
 from checks.i18n import choose_language, use_language
 from conftest import FIXTURES, REPO, run_qms
+from test_corpus import CORPUS, lay_out
+from tools.english_text import english_runs
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -45,7 +46,7 @@ def test_validate_speaks_chinese_on_a_zh_manual(broken_zh: Path) -> None:
     assert result.returncode == 2
     lines = result.stdout.splitlines()
     assert "policy/checkpoints/cp-audit.yaml:7: severty: 未知的字段 'severty'（您是否指 'severity'？）" in lines
-    assert 'evidence/2025/review/MR-2025.md:6: date: "2025-13-40" 不是有效的 date（请使用 YYYY-MM-DD）' in lines
+    assert 'evidence/2025/review/MR-2025.md:6: date: "2025-13-40" 不是有效的日期（请使用 YYYY-MM-DD）' in lines
     assert "evidence/2025/audit/IAR-2025.md:8: owner: 未知的角色 'qualty-group'（您是否指 'quality-group'？）" in lines
     yaml_error = "policy/roles/broken.yaml:4: -: YAML 格式错误：找不到预期的 ',' 或 ']'"
     assert any(line.startswith(yaml_error) for line in lines)
@@ -137,3 +138,13 @@ def test_messages_outside_a_language_block_are_english() -> None:
         with use_language("en"):
             assert _("must not be empty") == "must not be empty"
     assert _("must not be empty") == "must not be empty"
+
+
+def test_messages_made_in_worker_threads_are_in_the_language_too(tmp_path: Path) -> None:
+    """Data files are read in a worker thread while the manual loads, custom checks run in one:
+    a new thread starts without the caller's language, so they are given it."""
+    root = tmp_path / "manual"
+    lay_out(CORPUS / "56-csv-required-value-empty", root)
+    result = run_qms("--root", root, "check", "--as-of", "2025-12-31", "--format", "json", language="zh")
+    reasons = {r["id"]: r["reason"] for r in json.loads(result.stdout)["checkpoints"]}
+    assert reasons["cp-data"] == "evidence/2025/tickets/t.csv:3: ticket_id: 必填值为空"

@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from tools.english_text import site_runs
 
 from conftest import FIXTURES, REPO, run_qms
+from tools.english_text import site_runs
 
 AS_OF = "2025-12-31"
 XSS = "<script>alert(1)</script>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import threading
 from concurrent.futures import Future
@@ -74,7 +75,8 @@ class GitInfo:
             except BaseException as exc:  # handed to whoever asks for the result
                 future.set_exception(exc)
 
-        threading.Thread(target=run, name="qms-git", daemon=True).start()
+        # In this context: its warnings in the current language (a new thread starts with an empty one).
+        threading.Thread(target=contextvars.copy_context().run, args=(run,), name="qms-git", daemon=True).start()
         return future
 
     @property
@@ -305,7 +307,7 @@ def _with_timeout(func: Any, arguments: dict[str, Any], timeout: float) -> Any:
         except BaseException as exc:  # handed to the caller below
             outcome["error"] = exc
 
-    worker = threading.Thread(target=run, name="qms-check", daemon=True)
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(run,), name="qms-check", daemon=True)
     worker.start()
     worker.join(timeout)
     if worker.is_alive():

@@ -7,6 +7,7 @@ names the file, the column and the first bad row (as a spreadsheet shows it).
 from __future__ import annotations
 
 import codecs
+import contextvars
 import csv
 import functools
 import re
@@ -445,8 +446,16 @@ class DataCache:
             return
         if self._reader is None:
             self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qms-data")
-        self.early[key] = self._reader.submit(
-            _read, path, columns, rel, now, threads=False, limits=self.limits, type_id=type_id
+        self.early[key] = self._reader.submit(  # in this context: its messages in the current language
+            contextvars.copy_context().run,
+            _read,
+            path,
+            columns,
+            rel,
+            now,
+            threads=False,
+            limits=self.limits,
+            type_id=type_id,
         )
 
 

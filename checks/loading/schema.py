@@ -16,7 +16,7 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..model import KINDS, FieldPath, Issue
 from .loader import RawDocument, to_json_compatible
 from .suggestions import did_you_mean
@@ -347,20 +347,17 @@ def _message(error: ValidationError) -> str:
 def _plain_message(error: ValidationError) -> str:
     value = error.instance
     if value is None and error.validator == "type":
-        return _("has no value; expected {type}").format(type=error.validator_value)
+        return _("has no value; expected {type}").format(type=_types(error.validator_value))
     shown = json.dumps(value, ensure_ascii=False, default=str)
     if len(shown) > 60:
         shown = shown[:57] + "..."
     match error.validator:
         case "type":
-            expected = error.validator_value
-            expected = _(" or ").join(expected) if isinstance(expected, list) else expected
-            got = _json_type(value)
+            expected, got = error.validator_value, _json_type(value)
+            facts = {"expected": _types(expected), "got": _types(got), "value": shown}
             if expected == "string" and got in ("number", "boolean"):
-                return _("expected {expected}, got {got} {value} (quote it)").format(
-                    expected=expected, got=got, value=shown
-                )
-            return _("expected {expected}, got {got} {value}").format(expected=expected, got=got, value=shown)
+                return _("expected {expected}, got {got} {value} (quote it)").format(**facts)
+            return _("expected {expected}, got {got} {value}").format(**facts)
         case "enum":
             choices = error.validator_value if isinstance(error.validator_value, list) else []
             return _("{value} is not one of {choices}").format(value=shown, choices=", ".join(map(str, choices)))
@@ -368,9 +365,8 @@ def _plain_message(error: ValidationError) -> str:
             expected = json.dumps(error.validator_value, ensure_ascii=False)
             return _("must be {expected}, not {value}").format(expected=expected, value=shown)
         case "format":
-            return _("{value} is not a valid {format} (use YYYY-MM-DD)").format(
-                value=shown, format=error.validator_value
-            )
+            named = _(error.validator_value) if error.validator_value in _FORMAT_NAMES else error.validator_value
+            return _("{value} is not a valid {format} (use YYYY-MM-DD)").format(value=shown, format=named)
         case "pattern" if error.validator_value == _ID_PATTERN:
             wide = any(0xFF01 <= ord(c) <= 0xFF5E or c == "\u3000" for c in str(value))
             if wide:
@@ -388,13 +384,42 @@ def _plain_message(error: ValidationError) -> str:
             return _("{value} does not match the expected form {pattern}").format(
                 value=shown, pattern=error.validator_value
             )
-        case "minLength":
+        case "minLength" | "minProperties":
             return _("must not be empty")
+        case "minimum":
+            return _("{value} is less than the minimum {limit}").format(value=shown, limit=error.validator_value)
+        case "maximum":
+            return _("{value} is more than the maximum {limit}").format(value=shown, limit=error.validator_value)
+        case "uniqueItems":
+            return _("{value} has repeated items").format(value=shown)
+        case "anyOf" | "oneOf":
+            return _("{value} is none of the allowed forms").format(value=shown)
         case "minItems":
             count = error.validator_value
             return ngettext("needs at least {count} item", "needs at least {count} items", count).format(count=count)
         case _:
             return error.message
+
+
+# JSON Schema's type names and those _json_type gives, translated where a message shows them.
+_TYPE_NAMES = (
+    N_("string"),
+    N_("number"),
+    N_("integer"),
+    N_("boolean"),
+    N_("array"),
+    N_("object"),
+    N_("list"),
+    N_("mapping"),
+    N_("null"),
+)
+_FORMAT_NAMES = (N_("date"), N_("date-time"))
+
+
+def _types(names: Any) -> str:
+    """A type name, or several joined by "or", in the current language."""
+    listed = names if isinstance(names, list) else [names]
+    return _(" or ").join(_(n) if n in _TYPE_NAMES else str(n) for n in listed)
 
 
 def _json_type(value: Any) -> str:
