@@ -30,7 +30,7 @@ from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
 from .memory import collector_paused
 from .progress import NO_PROGRESS, Progress
-from .results import DEFAULT_FAIL_ON, STATUSES, document_json, to_document
+from .results import DEFAULT_FAIL_ON, STATUS_NAMES, STATUSES, document_json, to_document
 
 # Commands that load a whole manual pause the collector until they end (checks.memory).
 # Each command imports what only it needs: `qms check` on a large manual is timed against
@@ -373,10 +373,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         "{types} evidence types, {records} evidence records, {ncs} nonconformities, {waivers} waivers, "
         "{projects} projects"
     )
-    counts = {"policies": m.policies, "roles": m.roles, "checkpoints": m.checkpoints, "kpis": m.kpis}
-    counts |= {"types": m.evidence_types, "records": m.evidence, "ncs": m.nonconformities}
-    counts |= {"waivers": m.waivers, "projects": m.projects}
-    print(summary.format(**{key: len(value) for key, value in counts.items()}), file=sys.stderr)
+    counts = {"policies": len(m.policies), "roles": len(m.roles), "checkpoints": len(m.checkpoints)}
+    counts |= {"kpis": len(m.kpis), "types": len(m.evidence_types), "records": len(m.evidence)}
+    counts |= {"ncs": len(m.nonconformities), "waivers": len(m.waivers), "projects": len(m.projects)}
+    print(summary.format(**counts), file=sys.stderr)
     return EXIT_OK
 
 
@@ -697,7 +697,11 @@ def cmd_pack(args: argparse.Namespace) -> int:
     for name in summary.uncommitted:
         warning = _("warning: {name}: packed with uncommitted changes: commit {commit} does not hold it")
         print(warning.format(name=name, commit=summary.commit), file=sys.stderr)
-    counts = ", ".join(f"{n} {status}" for status, n in summary.by_status.items() if n)
+    counts = _(", ").join(
+        _("{count} {status}").format(count=n, status=_(STATUS_NAMES.get(status, status)))
+        for status, n in summary.by_status.items()
+        if n
+    )
     done = _("{pack}: {files} files, {records} evidence records, as of {date} ({counts})")
     print(
         done.format(pack=summary.path, files=summary.files, records=summary.records, date=summary.as_of, counts=counts)

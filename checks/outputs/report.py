@@ -57,7 +57,7 @@ def text_report(doc: dict[str, Any], width: int = 140, color: bool = False, show
     waived = [r for r in doc["checkpoints"] if r["status"] == "waived"]
     if waived:
         rows = [
-            (r["id"], r["waiver"]["covers"], r["waiver"]["id"], r["waiver"]["expires"], r["waiver"]["reason"])
+            (r["id"], _status(r["waiver"]["covers"]), r["waiver"]["id"], r["waiver"]["expires"], r["waiver"]["reason"])
             for r in waived
         ]
         _table(
