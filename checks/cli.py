@@ -19,17 +19,18 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from . import __version__
+from .argparse_i18n import route_argparse_messages
 from .authoring.fsio import replace
 from .evaluating.evaluate import GitInfo, evaluate
 from .evaluating.periods import MAX_TREND_MONTHS, check_as_of
-from .i18n import _, ngettext
+from .i18n import LANGUAGES, _, choose_language, current_language, ngettext, use_language
 from .loading.data import DataCache, DataLimits
 from .loading.loader import part_of_manual, relpath
 from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
 from .memory import collector_paused
 from .progress import NO_PROGRESS, Progress
-from .results import DEFAULT_FAIL_ON, STATUSES, document_json, to_document
+from .results import DEFAULT_FAIL_ON, STATUS_NAMES, STATUSES, document_json, to_document
 
 # Commands that load a whole manual pause the collector until they end (checks.memory).
 # Each command imports what only it needs: `qms check` on a large manual is timed against
@@ -46,7 +47,7 @@ def _date(text: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date (use YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(_("'{text}' is not a date (use YYYY-MM-DD)").format(text=text)) from None
     problem = check_as_of(day)
     if problem:
         raise argparse.ArgumentTypeError(problem)
@@ -74,7 +75,8 @@ def _statuses(text: str) -> tuple[str, ...]:
     chosen = tuple(s.strip() for s in text.split(",") if s.strip())
     unknown = [s for s in chosen if s not in STATUSES]
     if unknown:
-        raise argparse.ArgumentTypeError(f"unknown status {unknown[0]!r} (choose from {', '.join(STATUSES)})")
+        message = _("unknown status '{status}' (choose from {choices})")
+        raise argparse.ArgumentTypeError(message.format(status=unknown[0], choices=", ".join(STATUSES)))
     return chosen
 
 
@@ -98,167 +100,203 @@ def _warn_header_only(data: DataCache) -> None:
 
 
 def _as_of(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=_date, default=None, help="evaluation date, YYYY-MM-DD (default: today)")
+    parser.add_argument("--as-of", type=_date, default=None, help=_("evaluation date, YYYY-MM-DD (default: today)"))
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qms", description="Quality manual as code: validate, check, publish.")
+    parser = argparse.ArgumentParser(prog="qms", description=_("Quality manual as code: validate, check, publish."))
     parser.add_argument(
-        "--root", type=Path, default=None, help="the manual's folder (default: found from the current folder)"
+        "--root", type=Path, default=None, help=_("the manual's folder (default: found from the current folder)")
     )
     # Own dests: `qms revise --version V1.3` stores its value under `version`.
-    parser.add_argument("--version", dest="show_version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=None,
+        help=_("language of the messages (default: theme.language in mkdocs.yml, else the locale, else en)"),
+    )
+    parser.add_argument("--version", dest="show_version", action="store_true", help=_("print the version and exit"))
     parser.add_argument(
         "--verbose",
         dest="verbose_version",
         action="store_true",
-        help="with --version: also the versions of the libraries it runs on",
+        help=_("with --version: also the versions of the libraries it runs on"),
     )
     limits = DataLimits()
     for flag, metavar, default, what in (
-        ("--max-workbook-mb", "MB", limits.max_workbook_mb, "refuse a workbook larger than this uncompressed"),
-        ("--max-workbook-rows", "ROWS", limits.max_workbook_rows, "refuse a workbook's sheet with more rows"),
-        ("--max-csv-mb", "MB", limits.max_csv_mb, "refuse a larger CSV file"),
+        ("--max-workbook-mb", "MB", limits.max_workbook_mb, _("refuse a workbook larger than this uncompressed")),
+        ("--max-workbook-rows", "ROWS", limits.max_workbook_rows, _("refuse a workbook's sheet with more rows")),
+        ("--max-csv-mb", "MB", limits.max_csv_mb, _("refuse a larger CSV file")),
     ):
-        parser.add_argument(flag, type=_count, default=default, metavar=metavar, help=f"{what} (default: {default})")
+        helptext = _("{what} (default: {default})").format(what=what, default=default)
+        parser.add_argument(flag, type=_count, default=default, metavar=metavar, help=helptext)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    validate = sub.add_parser("validate", help="check schemas, ids, references, clauses and attachment digests")
-    validate.add_argument("--strict", action="store_true", help="warnings are problems too (exit 2)")
+    validate = sub.add_parser("validate", help=_("check schemas, ids, references, clauses and attachment digests"))
+    validate.add_argument("--strict", action="store_true", help=_("warnings are problems too (exit 2)"))
 
-    check = sub.add_parser("check", help="the status of every checkpoint as of a date")
+    check = sub.add_parser("check", help=_("the status of every checkpoint as of a date"))
     _as_of(check)
     check.add_argument(
         "--format",
         choices=["text", "json", "junit", "github"],
         default="text",
-        help="default: text",
+        help=_("default: text"),
     )
-    check.add_argument("--output", type=Path, help="write the report to this file instead of standard output")
+    check.add_argument("--output", type=Path, help=_("write the report to this file instead of standard output"))
     check.add_argument(
         "--fail-on",
         type=_statuses,
         default=DEFAULT_FAIL_ON,
-        help=f"comma-separated statuses that fail (default: {','.join(DEFAULT_FAIL_ON)})",
+        help=_("comma-separated statuses that fail (default: {statuses})").format(statuses=",".join(DEFAULT_FAIL_ON)),
     )
     check.add_argument(
-        "--trend", type=_months, default=0, metavar="MONTHS", help="add counts at each of the last N month ends"
+        "--trend", type=_months, default=0, metavar="MONTHS", help=_("add counts at each of the last N month ends")
     )
     check.add_argument(
-        "--strict", action="store_true", help="suspect evidence (not re-confirmed) fails too, and warnings are problems"
+        "--strict",
+        action="store_true",
+        help=_("suspect evidence (not re-confirmed) fails too, and warnings are problems"),
     )
     check.add_argument(
-        "--all", action="store_true", dest="show_all", help="text: list passing checkpoints too (default: a count)"
+        "--all", action="store_true", dest="show_all", help=_("text: list passing checkpoints too (default: a count)")
     )
     check.add_argument(
-        "--check-timeout", type=_seconds, default=30.0, metavar="SECONDS", help="limit for each custom check"
+        "--check-timeout", type=_seconds, default=30.0, metavar="SECONDS", help=_("limit for each custom check")
     )
 
-    kpi = sub.add_parser("kpi", help="KPI values per period, with targets and verdicts")
+    kpi = sub.add_parser("kpi", help=_("KPI values per period, with targets and verdicts"))
     _as_of(kpi)
     kpi.add_argument("--format", choices=["text", "json", "csv"], default="text")
     kpi.add_argument("--output", type=Path)
 
-    new = sub.add_parser("new", help="a new evidence record from its type's template (never overwrites)")
-    new.add_argument("type", help="evidence type id")
+    new = sub.add_parser("new", help=_("a new evidence record from its type's template (never overwrites)"))
+    new.add_argument("type", help=_("evidence type id"))
     new.add_argument("--id", required=True, dest="record_id")
     new.add_argument("--title", required=True)
-    new.add_argument("--owner", required=True, help="role id")
-    new.add_argument("--date", type=_date, default=None, help="default: today")
-    new.add_argument("--period", default=None, help="e.g. 2025, 2025-H1, 2025-Q3, 2025-04")
-    new.add_argument("--satisfies", action="append", default=None, help="checkpoint id (repeatable)")
-    new.add_argument("--output", type=Path, default=None, help="default: evidence/YEAR/TYPE/ID.md")
+    new.add_argument("--owner", required=True, help=_("role id"))
+    new.add_argument("--date", type=_date, default=None, help=_("default: today"))
+    new.add_argument("--period", default=None, help=_("e.g. 2025, 2025-H1, 2025-Q3, 2025-04"))
+    new.add_argument("--satisfies", action="append", default=None, help=_("checkpoint id (repeatable)"))
+    new.add_argument("--output", type=Path, default=None, help=_("default: evidence/YEAR/TYPE/ID.md"))
 
-    rev = sub.add_parser("revise", help="start a new version of a controlled document (adds the revision row)")
-    rev.add_argument("doc", help="policy id or doc_no")
+    rev = sub.add_parser("revise", help=_("start a new version of a controlled document (adds the revision row)"))
+    rev.add_argument("doc", help=_("policy id or doc_no"))
     rev.add_argument("--version", required=True)
     rev.add_argument("--author", required=True)
-    rev.add_argument("--change", required=True, help="what changed (更改记录)")
-    rev.add_argument("--date", type=_date, default=None, help="default: today")
+    rev.add_argument("--change", required=True, help=_("what changed (更改记录)"))
+    rev.add_argument("--date", type=_date, default=None, help=_("default: today"))
 
-    app = sub.add_parser("approve", help="approve the pending revision of a controlled document")
-    app.add_argument("doc", help="policy id or doc_no")
-    app.add_argument("--by", required=True, help="the approver's name")
-    app.add_argument("--reviewed-by", default=None, help="also record the reviewer (审核)")
-    app.add_argument("--date", type=_date, default=None, help="default: today")
+    app = sub.add_parser("approve", help=_("approve the pending revision of a controlled document"))
+    app.add_argument("doc", help=_("policy id or doc_no"))
+    app.add_argument("--by", required=True, help=_("the approver's name"))
+    app.add_argument("--reviewed-by", default=None, help=_("also record the reviewer (审核)"))
+    app.add_argument("--date", type=_date, default=None, help=_("default: today"))
 
-    con = sub.add_parser("confirm", help="re-confirm evidence records against their checkpoints (clears suspect)")
-    con.add_argument("records", nargs="*", help="evidence record ids")
-    con.add_argument("--all", action="store_true", help="every record that satisfies a checkpoint")
-    con.add_argument("--checkpoint", action="append", default=None, help="only this checkpoint (repeatable)")
+    con = sub.add_parser("confirm", help=_("re-confirm evidence records against their checkpoints (clears suspect)"))
+    con.add_argument("records", nargs="*", help=_("evidence record ids"))
+    con.add_argument("--all", action="store_true", help=_("every record that satisfies a checkpoint"))
+    con.add_argument("--checkpoint", action="append", default=None, help=_("only this checkpoint (repeatable)"))
 
-    diff = sub.add_parser("diff", help="controlled documents whose normative text changed since a git revision")
-    diff.add_argument("--base", required=True, help="git revision to compare with, e.g. origin/main")
-    diff.add_argument("--output", type=Path, help="write the Markdown summary to this file too")
+    diff = sub.add_parser("diff", help=_("controlled documents whose normative text changed since a git revision"))
+    diff.add_argument("--base", required=True, help=_("git revision to compare with, e.g. origin/main"))
+    diff.add_argument("--output", type=Path, help=_("write the Markdown summary to this file too"))
     _as_of(diff)  # whose membership the pending approvals list
 
-    pack = sub.add_parser("pack", help="an audit pack: printable manual, results, evidence and a manifest")
-    pack.add_argument("--period", help="2025, 2025-H1, 2025-Q3 or 2025-04")
-    pack.add_argument("--output", type=Path, help="a new folder, or FILE.zip")
-    pack.add_argument("--as-of", type=_date, default=None, help="evaluation date (default: the period's end)")
-    pack.add_argument("--verify", type=Path, metavar="PACK", help="check a pack's files against its manifest")
+    pack = sub.add_parser("pack", help=_("an audit pack: printable manual, results, evidence and a manifest"))
+    pack.add_argument("--period", help=_("2025, 2025-H1, 2025-Q3 or 2025-04"))
+    pack.add_argument("--output", type=Path, help=_("a new folder, or FILE.zip"))
+    pack.add_argument("--as-of", type=_date, default=None, help=_("evaluation date (default: the period's end)"))
+    pack.add_argument("--verify", type=Path, metavar="PACK", help=_("check a pack's files against its manifest"))
     pack.add_argument(
-        "--trusted-html", action="store_true", help="keep raw HTML of policy bodies as written (a trusted repository)"
+        "--trusted-html",
+        action="store_true",
+        help=_("keep raw HTML of policy bodies as written (a trusted repository)"),
     )
     pack.add_argument(
-        "--sign", type=Path, metavar="KEYFILE", help="sign the manifest with this SSH key, as git signs commits"
+        "--sign", type=Path, metavar="KEYFILE", help=_("sign the manifest with this SSH key, as git signs commits")
     )
     pack.add_argument(
         "--repo",
         type=Path,
-        help="with --verify: also check the copied files against the pack's commit in this repository",
+        help=_("with --verify: also check the copied files against the pack's commit in this repository"),
     )
     pack.add_argument(
         "--allowed-signers",
         type=Path,
         metavar="FILE",
-        help="with --verify: whose SSH keys to trust; the pack must then be signed "
-        "(default: git config gpg.ssh.allowedSignersFile)",
+        help=_(
+            "with --verify: whose SSH keys to trust; the pack must then be signed "
+            "(default: git config gpg.ssh.allowedSignersFile)"
+        ),
     )
     pack.add_argument(
-        "--signer", metavar="IDENTITY", help="with --verify: who must have signed (default: anyone the file lists)"
+        "--signer", metavar="IDENTITY", help=_("with --verify: who must have signed (default: anyone the file lists)")
     )
 
-    export = sub.add_parser("export", help="controlled documents as PDF or Word files, for the auditor")
-    export.add_argument("doc", nargs="?", help="policy id or doc_no")
-    export.add_argument("--all", action="store_true", help="every document in force on the as-of date")
-    export.add_argument("--format", choices=["pdf", "docx"], default=None, help="default: from --output, else pdf")
+    export = sub.add_parser("export", help=_("controlled documents as PDF or Word files, for the auditor"))
+    export.add_argument("doc", nargs="?", help=_("policy id or doc_no"))
+    export.add_argument("--all", action="store_true", help=_("every document in force on the as-of date"))
+    export.add_argument("--format", choices=["pdf", "docx"], default=None, help=_("default: from --output, else pdf"))
     export.add_argument(
-        "--output", type=Path, default=None, help="the file (with --all: a folder); default: DOC-VERSION.FORMAT here"
+        "--output", type=Path, default=None, help=_("the file (with --all: a folder); default: DOC-VERSION.FORMAT here")
     )
     _as_of(export)
 
-    template = sub.add_parser("template", help="an Excel workbook for entering the data of an evidence type")
-    template.add_argument("type", help="evidence type id (one with data_columns)")
-    template.add_argument("--output", type=Path, required=True, help="the new workbook, FILE.xlsx")
+    template = sub.add_parser("template", help=_("an Excel workbook for entering the data of an evidence type"))
+    template.add_argument("type", help=_("evidence type id (one with data_columns)"))
+    template.add_argument("--output", type=Path, required=True, help=_("the new workbook, FILE.xlsx"))
 
-    todo = sub.add_parser("todo", help="what is overdue and what is due soon, grouped by owner")
+    todo = sub.add_parser("todo", help=_("what is overdue and what is due soon, grouped by owner"))
     _as_of(todo)
-    todo.add_argument("--owner", action="append", default=None, help="only this owner role (repeatable)")
-    todo.add_argument("--within", type=int, default=30, metavar="DAYS", help="due within this many days (default 30)")
+    todo.add_argument("--owner", action="append", default=None, help=_("only this owner role (repeatable)"))
+    todo.add_argument(
+        "--within", type=int, default=30, metavar="DAYS", help=_("due within this many days (default 30)")
+    )
     todo.add_argument("--format", choices=["text", "markdown", "json"], default="text")
-    todo.add_argument("--output", type=Path, help="write the list to this file instead of standard output")
-    owners = sub.add_parser("codeowners", help="write CODEOWNERS from the roles: who must review each manual file")
+    todo.add_argument("--output", type=Path, help=_("write the list to this file instead of standard output"))
+    owners = sub.add_parser("codeowners", help=_("write CODEOWNERS from the roles: who must review each manual file"))
     _as_of(owners)  # whose membership counts
-    owners.add_argument("--gitlab", action="store_true", help="the GitLab form: sections, .gitlab/CODEOWNERS")
-    owners.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file is not current")
+    owners.add_argument("--gitlab", action="store_true", help=_("the GitLab form: sections, .gitlab/CODEOWNERS"))
+    owners.add_argument("--check", action="store_true", help=_("write nothing; exit 1 when the file is not current"))
 
-    schema = sub.add_parser("schema", help="print the JSON Schema of a kind, for editors")
+    schema = sub.add_parser("schema", help=_("print the JSON Schema of a kind, for editors"))
     schema.add_argument("kind", choices=schema_names())
     schema.add_argument(
-        "--type", dest="evidence_type", help="with 'evidence': the schema of records of this evidence type"
+        "--type", dest="evidence_type", help=_("with 'evidence': the schema of records of this evidence type")
     )
 
-    init = sub.add_parser("init", help="scaffold a new, valid, minimal manual in an empty folder")
+    init = sub.add_parser("init", help=_("scaffold a new, valid, minimal manual in an empty folder"))
     init.add_argument("dir", type=Path)
-    init.add_argument("--language", default="zh", choices=["zh", "en"], help="theme language of the site")
-    init.add_argument("--date", type=_date, default=None, help="effective date of the first policy (default: today)")
+    # Also the language of the messages, like the global option.
+    init.add_argument("--language", default=None, choices=LANGUAGES, help=_("theme language of the site (default: zh)"))
+    init.add_argument("--date", type=_date, default=None, help=_("effective date of the first policy (default: today)"))
     init.add_argument("--site-name", default="质量手册")
+    for command in sub.choices.values():  # `qms check --language en` as well as `qms --language en check`
+        if command is not init:
+            command.add_argument("--language", choices=LANGUAGES, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     _escape_what_the_console_cannot_show()
+    route_argparse_messages()
+    with use_language(_language(sys.argv[1:] if argv is None else argv)):
+        return _main(argv)
+
+
+def _language(argv: Sequence[str]) -> str:
+    """--language, else the manual's theme.language, else the locale: read before the parser is
+    built, so that --help and argparse's errors speak it too."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--language", default=None)
+    early.add_argument("--root", type=Path, default=None)
+    known, _rest = early.parse_known_args(argv)
+    root = known.root if known.root is not None else find_root(Path.cwd())
+    return choose_language(known.language, root)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.show_version:
@@ -269,16 +307,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except UsageError as exc:
-        print(f"qms {args.command}: {exc}", file=sys.stderr)
+        print(_("qms {command}: {message}").format(command=args.command, message=exc), file=sys.stderr)
         return EXIT_INVALID
     except InvalidManual:
-        print(
-            f"qms {args.command}: the manual is invalid; fix the problems above (see `qms validate`)", file=sys.stderr
-        )
+        message = _("qms {command}: the manual is invalid; fix the problems above (see `qms validate`)")
+        print(message.format(command=args.command), file=sys.stderr)
         return EXIT_INVALID
     except OSError as exc:  # a folder that cannot be read or a file that cannot be written
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"qms {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
+        message = _("qms {command}: {message}").format(command=args.command, message=f"{where}{exc.strerror or exc}")
+        print(message, file=sys.stderr)
         return EXIT_INVALID
 
 
@@ -314,7 +352,7 @@ def _escape_what_the_console_cannot_show() -> None:
 def _root(args: argparse.Namespace) -> Path:
     root = args.root if args.root is not None else find_root(Path.cwd())
     if not (root / "policy").is_dir():
-        raise UsageError(f"{root}: no policy/ folder here; run inside a manual or pass --root")
+        raise UsageError(_("{path}: no policy/ folder here; run inside a manual or pass --root").format(path=root))
     return root
 
 
@@ -326,16 +364,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     problems = loaded.issues if args.strict else loaded.errors
     if problems:
         count = len(problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        print(ngettext("{count} problem found", "{count} problems found", count).format(count=count), file=sys.stderr)
         _held_back(loaded)
         return EXIT_INVALID
     m = loaded.manual
-    print(
-        f"manual is valid: {len(m.policies)} policies, {len(m.roles)} roles, {len(m.checkpoints)} checkpoints, "
-        f"{len(m.kpis)} KPIs, {len(m.evidence_types)} evidence types, {len(m.evidence)} evidence records, "
-        f"{len(m.nonconformities)} nonconformities, {len(m.waivers)} waivers, {len(m.projects)} projects",
-        file=sys.stderr,
+    summary = _(
+        "manual is valid: {policies} policies, {roles} roles, {checkpoints} checkpoints, {kpis} KPIs, "
+        "{types} evidence types, {records} evidence records, {ncs} nonconformities, {waivers} waivers, "
+        "{projects} projects"
     )
+    counts = {"policies": len(m.policies), "roles": len(m.roles), "checkpoints": len(m.checkpoints)}
+    counts |= {"kpis": len(m.kpis), "types": len(m.evidence_types), "records": len(m.evidence)}
+    counts |= {"ncs": len(m.nonconformities), "waivers": len(m.waivers), "projects": len(m.projects)}
+    print(summary.format(**counts), file=sys.stderr)
     return EXIT_OK
 
 
@@ -375,7 +416,7 @@ def _emit(text: str | bytes, output: Path | None) -> None:
     if output is None:
         _print(text)
     elif output.is_dir():
-        raise UsageError(f"{output} is a folder; give a file name")
+        raise UsageError(_("{path} is a folder; give a file name").format(path=output))
     elif output.exists() and not output.is_file():  # /dev/null, a pipe: write, never replace
         with output.open("wb") as handle:
             handle.write(text.encode("utf-8") if isinstance(text, str) else text)
@@ -458,7 +499,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 
     text: str | bytes
     if args.format == "json":
-        text = document_json({"as_of": as_of.isoformat(), "kpis": results.kpis})
+        text = document_json({"as_of": as_of.isoformat(), "language": current_language(), "kpis": results.kpis})
     elif args.format == "csv":
         text = kpi_csv_report(results.kpis)
     else:
@@ -508,7 +549,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     print(made.path.relative_to(manual.root) if made.path.is_relative_to(manual.root) else made.path)
     if made.to_fill:
-        print(f"fill in: {', '.join(made.to_fill)}; then run `qms validate`", file=sys.stderr)
+        print(_("fill in: {fields}; then run `qms validate`").format(fields=", ".join(made.to_fill)), file=sys.stderr)
     return EXIT_OK
 
 
@@ -523,8 +564,8 @@ def cmd_revise(args: argparse.Namespace) -> int:
         policy = revise(manual, args.doc, version=args.version, author=args.author, change=args.change, date=date)
     except EditError as exc:
         raise UsageError(str(exc)) from None
-    pending = f"awaiting approval (qms approve {policy.id} --by NAME)"
-    print(f"{policy.source.rel}: {policy.version} -> {args.version}, {pending}")
+    done = _("{file}: {old} -> {new}, awaiting approval (qms approve {doc} --by NAME)")
+    print(done.format(file=policy.source.rel, old=policy.version, new=args.version, doc=policy.id))
     return EXIT_OK
 
 
@@ -539,7 +580,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
         policy = approve(manual, args.doc, by=args.by, date=date, reviewed_by=args.reviewed_by)
     except EditError as exc:
         raise UsageError(str(exc)) from None
-    print(f"{policy.source.rel}: {policy.revisions[-1].version} approved by {args.by} on {date}")
+    done = _("{file}: {version} approved by {name} on {date}")
+    print(done.format(file=policy.source.rel, version=policy.revisions[-1].version, name=args.by, date=date))
     if policy.approving_role is None:
         note = _("warning: {doc} names no approving_role: the approver '{name}' was not checked against anyone")
         print(note.format(doc=policy.id, name=args.by), file=sys.stderr)
@@ -556,7 +598,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
     manual = _valid_manual(args).manual
     if args.all == bool(args.records):
-        raise UsageError("name the records to confirm, or pass --all")
+        raise UsageError(_("name the records to confirm, or pass --all"))
     for cp_id in args.checkpoint or []:
         if cp_id not in manual.checkpoints:
             close = difflib.get_close_matches(cp_id, list(manual.checkpoints), n=1)
@@ -570,7 +612,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
         ids = args.records
     unknown = [i for i in ids if i not in manual.evidence]
     if unknown:
-        raise UsageError(f"unknown evidence record '{unknown[0]}'")
+        raise UsageError(_("unknown evidence record '{id}'").format(id=unknown[0]))
     total = 0
     for record_id in ids:
         record = manual.evidence[record_id]
@@ -581,8 +623,10 @@ def cmd_confirm(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         if stamped:
             total += 1
-            print(f"{record.source.rel}: confirmed for {', '.join(stamped)}")
-    print(f"{total} record(s) updated", file=sys.stderr)
+            print(
+                _("{file}: confirmed for {checkpoints}").format(file=record.source.rel, checkpoints=", ".join(stamped))
+            )
+    print(ngettext("{count} record updated", "{count} records updated", total).format(count=total), file=sys.stderr)
     return EXIT_OK
 
 
@@ -627,7 +671,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
             raise UsageError(_("--verify takes only the pack to check, --repo, --allowed-signers and --signer"))
         return _verify_pack(args)
     if not args.period or not args.output:
-        raise UsageError("give --period and --output (or --verify PACK)")
+        raise UsageError(_("give --period and --output (or --verify PACK)"))
     if args.repo or args.allowed_signers or args.signer:
         raise UsageError(_("--repo, --allowed-signers and --signer only go with --verify"))
     with _progress() as progress:
@@ -647,15 +691,20 @@ def cmd_pack(args: argparse.Namespace) -> int:
         except PackError as exc:
             raise UsageError(str(exc)) from None
     for skipped in summary.skipped:
-        print(f"warning: not packed: {skipped}", file=sys.stderr)
+        print(_("warning: not packed: {what}").format(what=skipped), file=sys.stderr)
     if summary.commit is None:
         print(_("warning: the manual is not in a git checkout: the pack cannot be traced to a commit"), file=sys.stderr)
     for name in summary.uncommitted:
         warning = _("warning: {name}: packed with uncommitted changes: commit {commit} does not hold it")
         print(warning.format(name=name, commit=summary.commit), file=sys.stderr)
-    counts = ", ".join(f"{n} {status}" for status, n in summary.by_status.items() if n)
+    counts = _(", ").join(
+        _("{count} {status}").format(count=n, status=_(STATUS_NAMES.get(status, status)))
+        for status, n in summary.by_status.items()
+        if n
+    )
+    done = _("{pack}: {files} files, {records} evidence records, as of {date} ({counts})")
     print(
-        f"{summary.path}: {summary.files} files, {summary.records} evidence records, as of {summary.as_of} ({counts})"
+        done.format(pack=summary.path, files=summary.files, records=summary.records, date=summary.as_of, counts=counts)
     )
     if summary.signed:
         print(_("{pack}: signed with {key}").format(pack=summary.path, key=args.sign))
@@ -756,6 +805,8 @@ def cmd_todo(args: argparse.Namespace) -> int:
         text = todo_text(manual, items, as_of, args.within)
     _emit(text, args.output)
     return EXIT_OK  # a list to send, not a verdict: `qms check` is the one that fails CI
+
+
 def cmd_codeowners(args: argparse.Namespace) -> int:
     from .loading.gitlog import GitError, checkout_top
     from .loading.people import role_label
@@ -808,11 +859,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
         sys.stdout.write(schema_text(args.kind))
         return EXIT_OK
     if args.kind != "evidence":
-        raise UsageError("--type only applies to the 'evidence' schema")
+        raise UsageError(_("--type only applies to the 'evidence' schema"))
     loaded = load_manual(_root(args))
     etype = loaded.manual.evidence_types.get(args.evidence_type)
     if etype is None:
-        raise UsageError(f"unknown evidence type '{args.evidence_type}'")
+        raise UsageError(_("unknown evidence type '{type}'").format(type=args.evidence_type))
     print(json.dumps(evidence_schema(etype.id, etype.fields), ensure_ascii=False, indent=2))
     return EXIT_OK
 
@@ -822,13 +873,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     date = args.date or dt.date.today()
     try:
-        written = init_manual(args.dir, date=date, language=args.language, site_name=args.site_name)
+        written = init_manual(args.dir, date=date, language=args.language or "zh", site_name=args.site_name)
     except TargetNotEmpty:
-        raise UsageError(f"{args.dir} is not empty; choose a new or empty folder") from None
+        raise UsageError(_("{path} is not empty; choose a new or empty folder").format(path=args.dir)) from None
     except OSError as exc:
         raise UsageError(f"{args.dir}: {exc.strerror}") from None
-    print(f"created a manual in {args.dir} ({len(written)} files)")
-    print(f"next: cd {args.dir} && qms validate && mkdocs build --strict")
+    print(_("created a manual in {path} ({count} files)").format(path=args.dir, count=len(written)))
+    print(_("next: cd {path} && qms validate && mkdocs build --strict").format(path=args.dir))
     return EXIT_OK
 
 

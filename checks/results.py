@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .i18n import N_, _, current_language
+
 if TYPE_CHECKING:
     from .evaluating.doccontrol import DocumentResult
     from .evaluating.verified import Verified
@@ -23,6 +25,24 @@ DEFAULT_FAIL_ON = ("fail", "missing", "stale", "error")
 SEVERITY_ORDER = ("error", "fail", "missing", "stale", "due-soon", "pass")
 RESULTS_SCHEMA_ID = "urn:quality-manual:schema:results"
 VERIFICATION_LEVELS = ("conditions", "partial", "existence")
+# What people read for each status and verdict (the results document keeps the ids).
+STATUS_NAMES = {
+    "pass": N_("pass"),
+    "fail": N_("fail"),
+    "missing": N_("missing"),
+    "stale": N_("stale"),
+    "due-soon": N_("due soon"),
+    "waived": N_("waived"),
+    "error": N_("error"),
+    "not-due": N_("not due"),
+}
+VERDICT_NAMES = {
+    "met": N_("met"),
+    "missed": N_("missed"),
+    "no-target": N_("no target"),
+    "no-data": N_("no data"),
+    "error": N_("error"),
+}
 
 
 def worst(statuses: list[str]) -> str:
@@ -51,7 +71,7 @@ class Outcome:
 
     def __post_init__(self) -> None:
         if self.status not in SEVERITY_ORDER:
-            raise ValueError(f"unknown status {self.status!r}")
+            raise ValueError(_("unknown status '{status}'").format(status=self.status))
 
 
 @dataclass(frozen=True)
@@ -234,6 +254,7 @@ def to_document(
     return {
         "$schema": RESULTS_SCHEMA_ID,
         "as_of": results.as_of.isoformat(),
+        "language": current_language(),  # of the reasons and other prose in it
         "generator": generator,
         "commit": results.commit,
         "fail_on": list(results.fail_on),

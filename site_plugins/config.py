@@ -8,6 +8,7 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config, ValidationError
 
 from checks.evaluating.periods import MAX_TREND_MONTHS, check_as_of
+from checks.i18n import _
 from checks.loading.data import DataLimits
 
 # What the plugin can generate; all of it by default.
@@ -41,7 +42,7 @@ class IsoDate(opt.BaseConfigOption[str | None]):
         try:
             day = dt.date.fromisoformat(str(value))
         except ValueError:
-            raise ValidationError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+            raise ValidationError(_("expected a date as YYYY-MM-DD, got {value}").format(value=repr(value))) from None
         problem = check_as_of(day)
         if problem:
             raise ValidationError(problem)
@@ -58,7 +59,8 @@ class Bounded(opt.BaseConfigOption[int]):
 
     def run_validation(self, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or not self.low <= value <= self.high:
-            raise ValidationError(f"expected a whole number from {self.low} to {self.high}, got {value!r}")
+            message = _("expected a whole number from {low} to {high}, got {value}")
+            raise ValidationError(message.format(low=self.low, high=self.high, value=repr(value)))
         return value
 
 

@@ -3,10 +3,12 @@ publishes the results (generated pages, policy decorations, status.json, badges)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 from collections.abc import Callable
+from contextvars import Token
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from checks.authoring.changes import VersionChange, git_history, version_history
 from checks.cache import BuildCache
 from checks.evaluating.evaluate import GitInfo, evaluate
 from checks.evaluating.periods import check_as_of
-from checks.i18n import _
+from checks.i18n import _, activate, deactivate
 from checks.loading.data import DataCache, DataLimits
 from checks.loading.loader import relpath
 from checks.loading.localcode import local_folders
@@ -47,6 +49,7 @@ log = get_plugin_logger("qms")
 
 ASSETS = Path(__file__).parent / "assets"
 CSS, JS = "assets/qms/qms.css", "assets/qms/qms.js"
+OVERRIDES = str(Path(__file__).parent / "overrides")  # templates of Material's with words in the site's language
 SOURCE_SUFFIXES = (".yaml", ".yml")
 POLICY_SEARCH_BOOST = 4
 # Generated pages in the navigation, in a reader's order, each under its label. The pages of
@@ -76,6 +79,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.loaded: LoadedManual | None = None
         self.root = Path()
         self.labels = Labels(None)
+        self.language_token: Token[Any] | None = None  # the site's language, set for one build
         self.site: Site | None = None
         self.policy_uris: dict[str, str] = {}  # page src_uri -> policy id
         self.sources: dict[str, str] = {}  # src_uri of a page with hand-written text -> file named in warnings
@@ -90,8 +94,16 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         if not self.config.enabled:
             return config
         self.root = self._root(config)
+        labels = Labels(self.config.language or config.theme.get("language"))
+        if labels.code != self.labels.code:  # `mkdocs serve` after theme.language changed: kept messages are stale
+            self.cache, self.entries = BuildCache(), {}
+        self.labels = labels
+        # The whole build speaks the site's language: validation warnings, reasons on the pages,
+        # status.json. Closed in on_post_build or on_build_error.
+        self._end_language()
+        self.language_token = activate(labels.code)
         if not (self.root / "policy").is_dir():
-            raise PluginError(f"qms: no policy/ folder in {self.root}")
+            raise PluginError(_("qms: no policy/ folder in {path}").format(path=self.root))
         self.progress.start_build()
         self.loaded = load_manual(self.root, cache=self.cache)
         objects = sum(len(self.loaded.manual.collection(kind)) for kind in KINDS)
@@ -102,7 +114,6 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             log.warning(str(issue))
         if self.loaded.held_back:
             log.warning(self.loaded.held_back_summary())
-        self.labels = Labels(self.config.language or config.theme.get("language"))
         limits = DataLimits(self.config.max_workbook_mb, self.config.max_workbook_rows, self.config.max_csv_mb)
         if limits != self.data.limits:  # what was read under other limits is read again
             self.data = DataCache(limits=limits)
@@ -110,7 +121,19 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             config.markdown_extensions.append("attr_list")
         config.extra_css.append(CSS)
         config.extra_javascript.append(JS)
+        self._theme_words(config)
         return config
+
+    def _theme_words(self, config: MkDocsConfig) -> None:
+        """The few English sentences MkDocs and Material write themselves, in the site's language:
+        the headings' permalink title, and (through templates in overrides/, searched after the
+        manual's own custom_dir) the 404 page and the footer."""
+        if "toc" in config.markdown_extensions:
+            config.mdx_configs.setdefault("toc", {}).setdefault("permalink_title", self.labels["permalink_title"])
+        dirs = config.theme.dirs
+        if OVERRIDES not in dirs:
+            custom = 1 if config.theme.custom_dir else 0
+            dirs.insert(custom, OVERRIDES)
 
     def _root(self, config: MkDocsConfig) -> Path:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -121,10 +144,11 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         try:
             day = dt.date.fromisoformat(text) if text else dt.date.today()
         except ValueError:
-            raise PluginError(f"qms: QMS_AS_OF={text!r} is not a date (use YYYY-MM-DD)") from None  # as_of is checked
+            message = _("qms: QMS_AS_OF={text} is not a date (use YYYY-MM-DD)").format(text=repr(text))
+            raise PluginError(message) from None  # as_of is checked
         problem = check_as_of(day)
         if problem:
-            raise PluginError(f"qms: QMS_AS_OF: {problem}")
+            raise PluginError(_("qms: QMS_AS_OF: {problem}").format(problem=problem))
         return day
 
     # --- files: generated pages, copied evidence files, assets -------------------------------
@@ -143,7 +167,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         current = {path for record in manual.evidence.values() for path in record.data_files}
         for data_file, rel in sorted(data.header_only.items()):
             if data_file in current:
-                log.warning(f"qms: {rel}: the file has a header but no rows")
+                log.warning(_("qms: {path}: the file has a header but no rows").format(path=rel))
         document = to_document(results, f"quality-manual {checks.__version__}", kept=self.entries)
         self.progress.phase(
             _("evaluated as of {as_of}: {checkpoints} checkpoints, {kpis} KPIs ({seconds:.1f} s)"),
@@ -230,6 +254,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        words = ("not_found", "made_with")
+        env.globals["qms_words"] = {key: self.labels[key] for key in words}
         if self.config.enabled:
             total = len(files.documentation_pages())
             self.progress.start_pages(_("rendered with the theme: {done} of {total} pages ({seconds:.1f} s)"), total)
@@ -419,6 +445,17 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.memo.finish()
         if self.config.enabled:
             self.progress.finish(self.progress.total)
+        self._end_language()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._end_language()
+
+    def _end_language(self) -> None:
+        if self.language_token is not None:
+            token, self.language_token = self.language_token, None
+            # ValueError: opened in another context (a build another tool drives), which ended with it.
+            with contextlib.suppress(ValueError):
+                deactivate(token)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this plugin object (and its cache) across the

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from checks.evaluating.doccontrol import next_review as checks_next_review
+from checks.i18n import _
 from checks.loading.clauses import parse_clauses
 from checks.model import Policy
 
@@ -171,7 +172,7 @@ def _reference(match: re.Match[str], site: Site, uri: str, source: str, warn: Ca
     object_id, label = match.group(1), match.group(2)
     obj = site.manual.get(object_id)
     if obj is None:
-        warn(f"{source}: reference [[{object_id}]] names no object of the manual")
+        warn(_("{path}: reference [[{id}]] names no object of the manual").format(path=source, id=object_id))
         return match.group(0)
     target = site.target(obj.kind, object_id)
     return site.link(uri, text(label or object_id), target)

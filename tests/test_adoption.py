@@ -159,7 +159,8 @@ def test_the_hooks_of_this_repository_run_in_a_manual_repository(manual_reposito
         policy.write_text(original, encoding="utf-8")
     assert failed.returncode == 1
     assert "qms validate" in failed.stdout and "Failed" in failed.stdout
-    assert "policy/QM-01.md:12: reveiw: unknown field 'reveiw' (did you mean 'review'?)" in failed.stdout
+    # `qms init` makes a Chinese manual (theme.language: zh): the hook speaks its language.
+    assert "policy/QM-01.md:12: reveiw: 未知的字段 'reveiw'（您是否指 'review'？）" in failed.stdout
 
 
 def test_the_scaffolded_pre_commit_config_runs_the_installed_qms(manual_repository: Path, tmp_path: Path) -> None:

@@ -135,7 +135,7 @@ def test_todo_text_and_markdown_for_one_owner() -> None:
     assert "comms-dept" not in text.stdout
     markdown = run_qms("--root", REPO, "todo", "--as-of", AS_OF, "--format", "markdown", "--owner", "comms-dept")
     assert "## 通信部 (comms-dept): 0 overdue, 1 due within 30 days" in markdown.stdout
-    assert "| 2026-06-30 | cp-quality-analysis-meeting (2026-H1) 通信部、信息部每半年召开质量分析会 | due-soon |" in (
+    assert "| 2026-06-30 | cp-quality-analysis-meeting (2026-H1) 通信部、信息部每半年召开质量分析会 | due soon |" in (
         markdown.stdout
     )
     unknown = run_qms("--root", REPO, "todo", "--owner", "nobody")

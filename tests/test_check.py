@@ -413,7 +413,7 @@ def test_text_report_lists_waived_apart(minimal: Path) -> None:
     result = run_qms("--root", minimal, "check", "--as-of", "2026-06-01")
     assert result.returncode == 0
     assert "Waived (not counted as passes)" in result.stdout
-    assert "1 checkpoints: 1 waived. OK" in result.stdout
+    assert "1 checkpoint: 1 waived. OK" in result.stdout
 
 
 def test_evidence_names_its_git_commit(minimal: Path) -> None:

@@ -34,7 +34,7 @@ def _fields(table: docx.table.Table) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def word_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("docx") / "manual.docx"
-    done = run_qms("--root", REPO, "export", DOC, "--output", out, "--as-of", AS_OF)
+    done = run_qms("--root", REPO, "export", DOC, "--output", out, "--as-of", AS_OF, language=None)  # zh, as the manual
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(out)
     return out
@@ -43,7 +43,7 @@ def word_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def pdf_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("pdf")
-    done = run_qms("--root", REPO, "export", DOC, "--format", "pdf", "--as-of", AS_OF, cwd=folder)
+    done = run_qms("--root", REPO, "export", DOC, "--format", "pdf", "--as-of", AS_OF, cwd=folder, language=None)
     assert done.returncode == 0, done.stderr
     out = folder / "TFDL-ITSS-08-01-V1.2.pdf"  # the document number and version name the file
     assert out.is_file()
@@ -60,16 +60,16 @@ def test_word_file_has_the_clauses_and_the_document_control(word_file: Path) -> 
     assert document.paragraphs[1].style.name == "Title" and document.paragraphs[1].text == "运维服务质量管理制度"
     # the control table, filled from the front matter
     control = _fields(document.tables[0])
-    assert control["Document no. 文件编号"] == DOC
-    assert control["Version 版本"] == "V1.2"
-    assert control["Status 状态"] == "effective"
-    assert "quality-group" in control["Owner 负责人"]
-    assert control["Approved by 批准人"] == "张远明"
-    assert control["Effective 生效日期"] == "2023-01-06"
-    assert any(p.text == "Controlled 受控" for p in document.paragraphs)
+    assert control["文件编号"] == DOC
+    assert control["版本"] == "V1.2"
+    assert control["状态"] == "生效"
+    assert "quality-group" in control["负责人"]
+    assert control["批准人"] == "张远明"
+    assert control["生效日期"] == "2023-01-06"
+    assert any(p.text == "受控" for p in document.paragraphs)
     # the revision table, one row per version
     revisions = document.tables[1]
-    assert [r.cells[0].text for r in revisions.rows] == ["Version 版本", "V1.0", "V1.1", "V1.2"]
+    assert [r.cells[0].text for r in revisions.rows] == ["版本", "V1.0", "V1.1", "V1.2"]
     assert revisions.rows[1].cells[7].text == "首次发布"
     # the KPI table of clause 10 stays a table
     kpis = document.tables[2]
@@ -106,7 +106,7 @@ def test_pdf_has_the_chinese_clauses_page_numbers_and_header(pdf_file: Path) -> 
         assert heading in text, heading
     for number, page in enumerate(pages, start=1):
         assert DOC in page and "V1.2" in page and "受控" in page, number  # the running header
-        assert f"Page {number} of {len(pages)}" in page, number  # the footer
+        assert f"第 {number} 页，共 {len(pages)} 页" in page, number  # the footer
     assert "张远明" in pages[0] and "首次发布" in pages[0]  # document control and revisions come first
 
 

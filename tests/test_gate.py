@@ -337,7 +337,7 @@ def test_confirm_all_is_limited_by_checkpoint(tmp_path: Path) -> None:
         f"evidence/{year}/internal-audit/{record}.md: confirmed for cp-internal-audit-yearly"
         for year, record in (("2025", "IAR-2025-04"), ("2025", "IAR-2025-11"), ("2026", "IAR-2026-04"))
     ]
-    assert "3 record(s) updated" in result.stderr
+    assert "3 records updated" in result.stderr
     after = suspect()
     assert "cp-internal-audit-yearly" not in after
     assert after == {cp: ids for cp, ids in before.items() if cp != "cp-internal-audit-yearly"}

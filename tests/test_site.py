@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import FIXTURES, REPO, run_qms
+from tools.english_text import site_runs
 
 AS_OF = "2025-12-31"
 XSS = "<script>alert(1)</script>"
@@ -506,6 +508,16 @@ def test_labels_follow_the_theme_language(
     assert content(parse(built.page("evidence"))).first("h1").text().strip() == evidence
     nav = parse(built.site / "index.html").first("nav", class_="md-nav--primary").text()
     assert checkpoints in nav and evidence in nav
+
+
+def test_the_chinese_site_has_no_english_sentence(repo_site: Built) -> None:
+    """This manual (zh) outside ids, code, file paths, URLs, numbers and a few names
+    (tests/tools/english_text.py): reasons, labels, MkDocs' and Material's own words, the 404 page."""
+    built = repo_site
+    found = site_runs(built.site)
+    assert not found, "\n".join(f"{page}: {run}" for page, runs in found.items() for run in dict.fromkeys(runs))
+    assert built.status["language"] == "zh"
+    assert all(re.search(r"[\u4e00-\u9fff]", r["reason"]) for r in built.status["checkpoints"])
 
 
 def test_generate_option_leaves_out_pages_and_their_links(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ def on_terminal(*args: str | Path, columns: int = 100, env: dict[str, str] | Non
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
     clean = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "checks.cli", *map(str, args)],
+        [sys.executable, "-m", "checks.cli", "--language", "en", *map(str, args)],  # the layout, not the words
         stdin=subprocess.DEVNULL,
         stdout=slaves[0],
         stderr=slaves[1],

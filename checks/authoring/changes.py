@@ -121,11 +121,13 @@ def document_changes(root: Path, base: str) -> list[DocumentChange]:
         ]
         if clauses and new is not None:
             if change.old_version == change.new_version:
-                change.problems.append(f"normative text changed but the version is still {change.new_version}")
+                message = _("normative text changed but the version is still {version}")
+                change.problems.append(message.format(version=change.new_version))
             if not change.new_rows:
-                change.problems.append("normative text changed but no revision row was added (qms revise)")
+                change.problems.append(_("normative text changed but no revision row was added (qms revise)"))
             elif change.new_version not in change.new_rows:
-                change.problems.append(f"the new revision rows {change.new_rows} do not include {change.new_version}")
+                message = _("the new revision rows {rows} do not include {version}")
+                change.problems.append(message.format(rows=change.new_rows, version=change.new_version))
         if clauses or change.old_version != change.new_version:
             results.append(change)
     return results
@@ -213,7 +215,7 @@ def _blobs(top: Path, specs: list[str]) -> list[bytes | None]:
             ["git", "-C", str(top), "cat-file", "--batch"], input=batch, capture_output=True, timeout=300, check=True
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        raise GitError(f"cannot run git: {exc}") from None
+        raise GitError(_("cannot run git: {reason}").format(reason=exc)) from None
     blobs: list[bytes | None] = []
     out, at = done.stdout, 0
     for _spec in specs:
@@ -236,10 +238,10 @@ def _str(data: dict[str, Any] | None, key: str) -> str | None:
 def markdown_summary(changes: list[DocumentChange], base: str, removals: list[Removal] | tuple[()] = ()) -> str:
     """A readable clause-by-clause summary, for a pull request description."""
     if not changes and not removals:
-        return f"No controlled document changed its normative text since {base}.\n"
-    out = [f"# Controlled documents changed since {base}", ""] if changes else []
+        return _("No controlled document changed its normative text since {base}.").format(base=base) + "\n"
+    out = [_("# Controlled documents changed since {base}").format(base=base), ""] if changes else []
     for change in changes:
-        versions = f"{change.old_version or 'new'} → {change.new_version or 'deleted'}"
+        versions = f"{change.old_version or _('new')} → {change.new_version or _('deleted')}"
         out += [f"## {change.id} {change.title} ({versions})", ""]
         for clause in change.clauses:
             out.append(f"- {clause.kind} {clause.number} {clause.title}")
@@ -247,9 +249,9 @@ def markdown_summary(changes: list[DocumentChange], base: str, removals: list[Re
             if lines:
                 out += ["", "  ```diff", *[f"  {line}" for line in lines], "  ```", ""]
         if not change.clauses:
-            out.append("- no clause text changed")
+            out.append("- " + _("no clause text changed"))
         for problem in change.problems:
-            out.append(f"- **problem:** {problem}")
+            out.append("- **" + _("problem:") + f"** {problem}")
         out.append("")
     if removals:
         out += [_("# Removed since {base}").format(base=base), ""]

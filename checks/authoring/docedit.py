@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..i18n import _
+
 _PLAIN = re.compile(r"^[A-Za-z0-9\u3400-\u9fff\uff00-\uffef][\w.\-/\u3400-\u9fff\uff00-\uffef·（）()、，。 ]*$")
 _YAML_WORDS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
 
@@ -49,11 +51,11 @@ class FrontMatter:
         body = text[len(bom) :]
         first_end = body.find("\n")
         if first_end < 0 or body[:first_end].rstrip("\r").rstrip() != "---":
-            raise EditError("the file does not start with a '---' front matter fence")
+            raise EditError(_("the file does not start with a '---' front matter fence"))
         start = first_end + 1
         match = re.compile(r"^---[ \t]*\r?$", re.M).search(body, start)
         if match is None:
-            raise EditError("front matter has no closing '---' line")
+            raise EditError(_("front matter has no closing '---' line"))
         return cls(bom + body[:start], body[start : match.start()], body[match.start() :])
 
     @property
@@ -63,7 +65,7 @@ class FrontMatter:
     def _root(self) -> yaml.MappingNode:
         node = yaml.compose(self.yaml_text, Loader=yaml.SafeLoader)
         if not isinstance(node, yaml.MappingNode):
-            raise EditError("front matter is not a mapping")
+            raise EditError(_("front matter is not a mapping"))
         return node
 
     def _find(self, path: tuple[str | int, ...]) -> yaml.Node | None:
@@ -89,7 +91,7 @@ class FrontMatter:
         node = self._find(path)
         if node is not None:
             if not isinstance(node, yaml.ScalarNode):
-                raise EditError(f"{_show(path)} is not a single value")
+                raise EditError(_("{field} is not a single value").format(field=_show(path)))
             self._splice(node.start_mark.index, node.end_mark.index, scalar(value))
             return
         parent = self._find(path[:-1]) if len(path) > 1 else self._root()
@@ -101,16 +103,16 @@ class FrontMatter:
             self._insert(self._line_end(root.value[-1][1].end_mark.index), lines)
             return
         if parent is None:
-            raise EditError(f"cannot create {_show(path)}")
+            raise EditError(_("cannot create {field}").format(field=_show(path)))
         if not isinstance(parent, yaml.MappingNode):
-            raise EditError(f"{_show(path[:-1])} is not a mapping")
+            raise EditError(_("{field} is not a mapping").format(field=_show(path[:-1])))
         self._add_key(parent, str(path[-1]), scalar(value))
 
     def _add_key(self, mapping: yaml.MappingNode, key: str, rendered: str) -> None:
         if mapping.flow_style:
-            raise EditError(f"cannot add '{key}' to a flow-style mapping; write it in block style")
+            raise EditError(_("cannot add '{key}' to a flow-style mapping; write it in block style").format(key=key))
         if not mapping.value:
-            raise EditError(f"cannot add '{key}' to an empty mapping")
+            raise EditError(_("cannot add '{key}' to an empty mapping").format(key=key))
         indent = mapping.value[0][0].start_mark.column
         at = self._line_end(mapping.value[-1][1].end_mark.index)
         self._insert(at, " " * indent + f"{key}: {rendered}")
@@ -127,9 +129,11 @@ class FrontMatter:
             self._insert(at, nl.join(lines))
             return
         if not isinstance(node, yaml.SequenceNode):
-            raise EditError(f"{_show(path)} is not a list")
+            raise EditError(_("{field} is not a list").format(field=_show(path)))
         if node.flow_style or not node.value:
-            raise EditError(f"cannot append to {_show(path)}: write it as a block list ('- ' items)")
+            raise EditError(
+                _("cannot append to {field}: write it as a block list ('- ' items)").format(field=_show(path))
+            )
         first = node.value[0]
         dash = self.yaml_text.rfind("-", 0, first.start_mark.index)
         line_start = self.yaml_text.rfind("\n", 0, dash) + 1

@@ -89,7 +89,8 @@ class Gate:
             as_of=self.as_of,
             command=f"`qms approve {approval.document} --by NAME`",
         )
-        return f"- **{_('pending:')}** {text}" if approval.pending else f"- {text}"
+        pending = _("pending:")
+        return f"- **{pending}** {text}" if approval.pending else f"- {text}"
 
 
 def review_changes(changes: list[DocumentChange], manual: Manual, as_of: dt.date) -> Gate:

@@ -43,7 +43,8 @@ def new_record(
 ) -> NewRecord:
     etype = manual.evidence_types.get(type_id)
     if etype is None:
-        raise NewRecordError(f"unknown evidence type '{type_id}'{suggest_id(manual, 'evidence-type', type_id)}")
+        hint = suggest_id(manual, "evidence-type", type_id)
+        raise NewRecordError(_("unknown evidence type '{id}'{hint}").format(id=type_id, hint=hint))
     if not _ID.fullmatch(record_id):  # whole: `$` alone would let a final line break through
         shown = repr(record_id) if not record_id.isprintable() else f"'{record_id}'"
         raise NewRecordError(
@@ -51,19 +52,20 @@ def new_record(
         )
     taken = {i.casefold() for kind in ("evidence", "checkpoint", "policy", "role") for i in manual.collection(kind)}
     if record_id.casefold() in taken or record_id in manual.broken:
-        raise NewRecordError(f"id '{record_id}' is already used in the manual")
+        raise NewRecordError(_("id '{id}' is already used in the manual").format(id=record_id))
     if owner not in manual.roles:
-        raise NewRecordError(f"unknown role '{owner}'{suggest_id(manual, 'role', owner)}")
+        raise NewRecordError(_("unknown role '{id}'{hint}").format(id=owner, hint=suggest_id(manual, "role", owner)))
     if satisfies is None:  # the checkpoints whose rules ask for this type
         satisfies = sorted(
             cp.id for cp in manual.checkpoints.values() if any(r.evidence == type_id for r in cp.requires)
         )
     unknown = [c for c in satisfies if c not in manual.checkpoints]
     if unknown:
-        raise NewRecordError(f"unknown checkpoint '{unknown[0]}'{suggest_id(manual, 'checkpoint', unknown[0])}")
+        hint = suggest_id(manual, "checkpoint", unknown[0])
+        raise NewRecordError(_("unknown checkpoint '{id}'{hint}").format(id=unknown[0], hint=hint))
     target = path or manual.evidence_dir / str(date.year) / type_id / f"{record_id}.md"
     if not target.resolve().is_relative_to(manual.evidence_dir.resolve()):
-        raise NewRecordError(f"{target}: records belong under evidence/")
+        raise NewRecordError(_("{path}: records belong under evidence/").format(path=target))
 
     lines = ["---", f"id: {record_id}", "kind: evidence", f"title: {scalar(title)}", f"type: {type_id}"]
     lines += [f"date: {date.isoformat()}"] + ([f"period: {json.dumps(period)}"] if period else [])
@@ -74,9 +76,15 @@ def new_record(
     properties = etype.fields.get("properties", {})
     required = list(etype.fields.get("required", []))
     if properties:
-        lines.append(f"# Fields of {etype.title} ({type_id}); fill them in, then run `qms validate`:")
+        lines.append(
+            "# "
+            + _("Fields of {title} ({id}); fill them in, then run `qms validate`:").format(
+                title=etype.title, id=type_id
+            )
+        )
         for name, spec in properties.items():
-            note = ("required; " if name in required else "") + str(spec.get("description") or spec.get("type", ""))
+            described = str(spec.get("description") or spec.get("type", ""))
+            note = _("required; {description}").format(description=described) if name in required else described
             lines.append(f"# {name}:   # {note}")
     if etype.data_columns:
         lines.append("# data: [file.csv]   # columns: " + ", ".join(c.name for c in etype.data_columns))
@@ -84,7 +92,7 @@ def new_record(
     try:
         write_new(target, "\n".join(lines))
     except FileExistsError:
-        raise NewRecordError(f"{target} already exists; nothing was written") from None
+        raise NewRecordError(_("{path} already exists; nothing was written").format(path=target)) from None
     except OSError as exc:
         if exc.errno != errno.ENAMETOOLONG:
             raise

@@ -24,9 +24,9 @@ from .fsio import replace
 def _policy(manual: Manual, doc: str) -> Policy:
     policy = manual.policies.get(doc) or next((p for p in manual.policies.values() if p.doc_no == doc), None)
     if policy is None:
-        raise EditError(f"unknown document '{doc}'{suggest_id(manual, 'policy', doc)}")
+        raise EditError(_("unknown document '{id}'{hint}").format(id=doc, hint=suggest_id(manual, "policy", doc)))
     if policy.source.body is None:
-        raise EditError(f"{policy.source.rel} is not a Markdown file with front matter")
+        raise EditError(_("{path} is not a Markdown file with front matter").format(path=policy.source.rel))
     return policy
 
 
@@ -40,7 +40,8 @@ def _write(source: Source, fm: FrontMatter, manual: Manual) -> None:
         schema = evidence_schema(etype.id, etype.fields) if etype else None
         problems += validate_document(result.document, schema)
     if problems:
-        raise EditError("the edited file would be invalid, nothing written: " + "; ".join(map(str, problems)))
+        message = _("the edited file would be invalid, nothing written: {problems}")
+        raise EditError(message.format(problems="; ".join(map(str, problems))))
     replace(source.path, fm.text)
 
 
@@ -66,10 +67,14 @@ def revise(manual: Manual, doc: str, *, version: str, author: str, change: str, 
     """Start a new version: add its revision row, bump `version`, set `review.last`."""
     fm, policy = _reread(_policy(manual, doc))
     if version == policy.version or any(r.version == version for r in policy.revisions):
-        raise EditError(f"{policy.id} already has a version {version}")
+        raise EditError(_("{doc} already has a version {version}").format(doc=policy.id, version=version))
     if policy.revisions and policy.revisions[-1].approved is None:
         pending = policy.revisions[-1].version
-        raise EditError(f"{policy.id} {pending} still awaits approval; run `qms approve {policy.id} --by NAME` first")
+        raise EditError(
+            _("{doc} {version} still awaits approval; run `qms approve {doc} --by NAME` first").format(
+                doc=policy.id, version=pending
+            )
+        )
     fm.set(("version",), version)
     fm.set(("review", "last"), date)
     fm.append_item(("revisions",), {"version": version, "author": author, "date": date, "change": change})
@@ -81,13 +86,16 @@ def approve(manual: Manual, doc: str, *, by: str, date: dt.date, reviewed_by: st
     """Complete the pending revision: approver and date, and the version takes effect."""
     fm, policy = _reread(_policy(manual, doc))
     if not policy.revisions:
-        raise EditError(f"{policy.id} has no revision row to approve")
+        raise EditError(_("{doc} has no revision row to approve").format(doc=policy.id))
     index = len(policy.revisions) - 1
     last = policy.revisions[index]
     if last.approved is not None:
-        raise EditError(f"{policy.id} {last.version} was already approved on {last.approved} by {last.approved_by}")
+        message = _("{doc} {version} was already approved on {date} by {name}")
+        raise EditError(message.format(doc=policy.id, version=last.version, date=last.approved, name=last.approved_by))
     if date < last.date:
-        raise EditError(f"approval date {date} is before the revision's date {last.date}")
+        raise EditError(
+            _("approval date {date} is before the revision's date {revised}").format(date=date, revised=last.date)
+        )
     _may_act(manual, policy.approving_role, by, date, approves(policy.id))
     if reviewed_by:
         _may_act(manual, policy.reviewing_role, reviewed_by, date, reviews(policy.id))
@@ -116,11 +124,13 @@ def _may_act(manual: Manual, role_id: str | None, name: str, date: dt.date, duty
 def confirm(manual: Manual, record: Evidence, checkpoints: list[str] | None = None) -> list[str]:
     """Stamp the record with the fingerprint of each checkpoint it satisfies (clears `suspect`)."""
     if record.source.body is None:
-        raise EditError(f"{record.source.rel}: only Markdown records can be confirmed")
+        raise EditError(_("{path}: only Markdown records can be confirmed").format(path=record.source.rel))
     chosen = checkpoints or list(record.satisfies)
     unknown = [c for c in chosen if c not in record.satisfies]
     if unknown:
-        raise EditError(f"{record.id} does not satisfy {', '.join(unknown)}")
+        raise EditError(
+            _("{record} does not satisfy {checkpoints}").format(record=record.id, checkpoints=", ".join(unknown))
+        )
     fm = _read(record.source.path)
     stamped = []
     current = record.data.get("confirmed") or {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..i18n import _
 from ..model import Checkpoint, Evidence, Manual
 from ..results import Outcome
 
@@ -25,11 +26,21 @@ def annual_plan_in_force(checkpoint: Checkpoint, evidence: list[Evidence], manua
         approved = [r for r in document.revisions if r.approved and r.approved <= as_of]
         if approved:
             last = approved[-1]
+            message = _("{plan} ({doc_no} {version}) approved {date} by {name}")
             return Outcome(
-                "pass", f"{plan.id} ({document.doc_no} {last.version}) approved {last.approved} by {last.approved_by}"
+                "pass",
+                message.format(
+                    plan=plan.id,
+                    doc_no=document.doc_no,
+                    version=last.version,
+                    date=last.approved,
+                    name=last.approved_by,
+                ),
             )
     deadline = dt.date(year, 1, 1) + dt.timedelta(days=PLAN_GRACE_DAYS - 1)
-    found = ", ".join(p.id for p in plans) or "none"
+    found = ", ".join(p.id for p in plans) or _("none")
     if as_of <= deadline:
-        return Outcome("due-soon", f"no approved {year} plan yet (plans for {year}: {found}); due {deadline}")
-    return Outcome("fail", f"no approved, effective quality plan for {year} (plans for {year}: {found})")
+        message = _("no approved {year} plan yet (plans for {year}: {plans}); due {due}")
+        return Outcome("due-soon", message.format(year=year, plans=found, due=deadline))
+    message = _("no approved, effective quality plan for {year} (plans for {year}: {plans})")
+    return Outcome("fail", message.format(year=year, plans=found))

@@ -73,7 +73,12 @@ def review_rule(doc_id: str, ctx: Context) -> Outcome:
     policy = ctx.manual.policies[doc_id]
     records = [r for r in ctx.records_of(POLICY_REVIEW) if r.data.get("policy") == doc_id]
     result = review_result(policy, ctx.as_of, records)
-    return Outcome(result.status, f"{policy.doc_no}: {result.reason}", (), tuple(r.id for r in records[-1:]))
+    return Outcome(
+        result.status,
+        _("{doc_no}: {reason}").format(doc_no=policy.doc_no, reason=result.reason),
+        (),
+        tuple(r.id for r in records[-1:]),
+    )
 
 
 def review_result(policy: Policy, as_of: dt.date, records: Sequence[Evidence] = ()) -> DocumentResult:
@@ -83,16 +88,18 @@ def review_result(policy: Policy, as_of: dt.date, records: Sequence[Evidence] = 
     approved = [r for r in policy.revisions if r.approved and r.approved <= as_of]
     last = approved[-1] if approved else None
     if policy.review is None:
-        status, reason = "missing", "no review cycle set (review.cycle)"
+        status, reason = "missing", _("no review cycle set (review.cycle)")
     elif due is None:
-        status, reason = "missing", f"never reviewed; its cycle is {policy.review.cycle}"
+        status, reason = "missing", _("never reviewed; its cycle is {cycle}").format(cycle=policy.review.cycle)
     elif as_of > due:
         status = "stale"
-        reason = f"last reviewed {last_seen}; with a {policy.review.cycle} cycle it was due {due}"
+        reason = _("last reviewed {last}; with a {cycle} cycle it was due {due}").format(
+            last=last_seen, cycle=policy.review.cycle, due=due
+        )
     elif due - as_of <= REVIEW_WARN:
-        status, reason = "due-soon", f"review due {due} (last {last_seen})"
+        status, reason = "due-soon", _("review due {due} (last {last})").format(due=due, last=last_seen)
     else:
-        status, reason = "pass", f"reviewed {last_seen}; next review due {due}"
+        status, reason = "pass", _("reviewed {last}; next review due {due}").format(last=last_seen, due=due)
     return DocumentResult(
         id=policy.id,
         title=policy.title,
@@ -125,31 +132,44 @@ def check_documents(manual: Manual) -> Iterator[Issue]:
             index = len(policy.revisions) - 1
             yield policy.source.issue(
                 ("version",),
-                f"version {policy.version} does not match the last revision row ({policy.revisions[-1].version}, "
-                f"revisions[{index}])",
+                _("version {version} does not match the last revision row ({last}, revisions[{index}])").format(
+                    version=policy.version, last=policy.revisions[-1].version, index=index
+                ),
             )
         seen: set[str] = set()
         for index, rev in enumerate(policy.revisions):
             at = ("revisions", index)
             if rev.version in seen:
-                yield policy.source.issue(at + ("version",), f"version {rev.version} appears twice in the revisions")
+                yield policy.source.issue(
+                    at + ("version",), _("version {version} appears twice in the revisions").format(version=rev.version)
+                )
             seen.add(rev.version)
-            for field, day in (("reviewed", rev.reviewed), ("approved", rev.approved)):
+            for field, day, message in (
+                ("reviewed", rev.reviewed, _("reviewed {day} is before the authoring date {date}")),
+                ("approved", rev.approved, _("approved {day} is before the authoring date {date}")),
+            ):
                 if day is not None and day < rev.date:
-                    yield policy.source.issue(at + (field,), f"{field} {day} is before the authoring date {rev.date}")
+                    yield policy.source.issue(at + (field,), message.format(day=day, date=rev.date))
             if rev.reviewed and rev.approved and rev.approved < rev.reviewed:
                 yield policy.source.issue(
-                    at + ("approved",), f"approved {rev.approved} before it was reviewed {rev.reviewed}"
+                    at + ("approved",),
+                    _("approved {approved} before it was reviewed {reviewed}").format(
+                        approved=rev.approved, reviewed=rev.reviewed
+                    ),
                 )
             if rev.approved is None and index < len(policy.revisions) - 1:  # two writers, or a skipped approval
                 following = policy.revisions[index + 1].version
-                message = _("revision {version} was never approved, yet {following} follows it: only the last "
-                            "revision may await approval")
+                message = _(
+                    "revision {version} was never approved, yet {following} follows it: only the last "
+                    "revision may await approval"
+                )
                 yield policy.source.issue(at, message.format(version=rev.version, following=following))
         if policy.revisions and policy.revisions[-1].approved is None and policy.status == "effective":
             yield policy.source.issue(
                 ("revisions", len(policy.revisions) - 1),
-                f"revision {policy.revisions[-1].version} awaits approval (qms approve {policy.id} --by NAME)",
+                _("revision {version} awaits approval (qms approve {doc} --by NAME)").format(
+                    version=policy.revisions[-1].version, doc=policy.id
+                ),
                 level="warning",
             )
         if policy.status != "effective":
@@ -157,11 +177,13 @@ def check_documents(manual: Manual) -> Iterator[Issue]:
         for other in retired.values():
             line = _mention_line(policy, other) if other.id != policy.id else None
             if line is not None:
-                yield Issue(policy.source.rel, line, "body", f"refers to retired document {other.id}")
+                yield Issue(policy.source.rel, line, "body", _("refers to retired document {doc}").format(doc=other.id))
     for cp in manual.checkpoints.values():
         doc = cp.clause.partition("#")[0]
         if doc in retired:
-            yield cp.source.issue(("clause",), f"clause {cp.clause} belongs to retired document {doc}")
+            yield cp.source.issue(
+                ("clause",), _("clause {clause} belongs to retired document {doc}").format(clause=cp.clause, doc=doc)
+            )
 
 
 def _mention_line(policy: Policy, other: Policy) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import threading
 from concurrent.futures import Future
@@ -74,7 +75,8 @@ class GitInfo:
             except BaseException as exc:  # handed to whoever asks for the result
                 future.set_exception(exc)
 
-        threading.Thread(target=run, name="qms-git", daemon=True).start()
+        # In this context: its warnings in the current language (a new thread starts with an empty one).
+        threading.Thread(target=contextvars.copy_context().run, args=(run,), name="qms-git", daemon=True).start()
         return future
 
     @property
@@ -212,7 +214,9 @@ def _evaluate_checkpoint(cp: Checkpoint, ctx: Context, git: GitInfo) -> Checkpoi
         owner=cp.owner,
         severity=cp.severity,
         status=status,
-        reason=outcome.reason if real is None else f"waived ({real}: {outcome.reason})",
+        reason=outcome.reason
+        if real is None
+        else _("waived ({status}: {reason})").format(status=real, reason=outcome.reason),
         path=cp.source.rel,
         line=cp.source.line_of(("id",)),
         periods=outcome.periods,
@@ -248,7 +252,9 @@ def _real_outcome(cp: Checkpoint, ctx: Context) -> Outcome:
         try:
             outcomes.append(evaluate_rule(rule, cp, ctx))
         except Exception as exc:  # a broken rule must not stop the other checkpoints
-            outcomes.append(Outcome("error", f"rule failed: {type(exc).__name__}: {exc}"))
+            outcomes.append(
+                Outcome("error", _("rule failed: {problem}").format(problem=f"{type(exc).__name__}: {exc}"))
+            )
     if cp.check:
         outcomes.append(run_custom_check(cp, ctx))
     status = worst([o.status for o in outcomes])
@@ -270,12 +276,16 @@ def run_custom_check(cp: Checkpoint, ctx: Context) -> Outcome:
         arguments = {"checkpoint": cp, "evidence": evidence, "manual": ctx.manual, "as_of": ctx.as_of}
         returned: Any = _with_timeout(func, arguments, ctx.check_timeout)
     except CheckTimeout:
-        return Outcome("error", f"check {cp.check} of {cp.id} did not finish within {ctx.check_timeout:g} s")
+        message = _("check {check} of {checkpoint} did not finish within {seconds} s")
+        return Outcome("error", message.format(check=cp.check, checkpoint=cp.id, seconds=f"{ctx.check_timeout:g}"))
     except Exception as exc:
-        return Outcome("error", f"check {cp.check} of {cp.id} raised {describe_raise(exc, ctx.manual.root, cp.check)}")
+        message = _("check {check} of {checkpoint} raised {problem}")
+        problem = describe_raise(exc, ctx.manual.root, cp.check)
+        return Outcome("error", message.format(check=cp.check, checkpoint=cp.id, problem=problem))
     if not isinstance(returned, Outcome):
         shown = repr(returned)[:80]
-        return Outcome("error", f"check {cp.check} of {cp.id} returned {shown}, not an Outcome")
+        message = _("check {check} of {checkpoint} returned {value}, not an Outcome")
+        return Outcome("error", message.format(check=cp.check, checkpoint=cp.id, value=shown))
     return returned
 
 
@@ -297,7 +307,7 @@ def _with_timeout(func: Any, arguments: dict[str, Any], timeout: float) -> Any:
         except BaseException as exc:  # handed to the caller below
             outcome["error"] = exc
 
-    worker = threading.Thread(target=run, name="qms-check", daemon=True)
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(run,), name="qms-check", daemon=True)
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
@@ -313,7 +323,8 @@ def _waiver_for(waivers: list[Waiver], as_of: dt.date, warnings: list[str]) -> W
         if waiver.granted is None or waiver.granted > as_of:
             continue
         if waiver.expires is not None and as_of >= waiver.expires:
-            warnings.append(f"waiver {waiver.id} expired on {waiver.expires}; the real status applies")
+            message = _("waiver {waiver} expired on {date}; the real status applies")
+            warnings.append(message.format(waiver=waiver.id, date=waiver.expires))
             continue
         valid = valid or waiver
     return valid

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..loading.data import DataError
 from ..loading.localcode import describe_raise
 from ..loading.references import resolve_function
@@ -165,31 +165,39 @@ def kpi_rule(kpi_id: str, ctx: Context) -> Outcome:
     except DataError as exc:
         return Outcome("error", str(exc))
     except Exception as exc:  # the KPI's function failed: say where
-        return Outcome("error", f"{kpi.id}: {describe_raise(exc, ctx.manual.root, kpi.compute)}")
+        return Outcome(
+            "error", _("{kpi}: {problem}").format(kpi=kpi.id, problem=describe_raise(exc, ctx.manual.root, kpi.compute))
+        )
     since = ctx.required_from(kpi.clause) if kpi.clause else ctx.records_start
     complete = [v for v in values if not v.partial and (since is None or v.period.end >= since)]
     if not complete:
-        return Outcome("pass", f"{kpi.title}: no complete {kpi.period} yet")
+        message = _(_NOTHING_COMPLETE.get(kpi.period, _NOTHING_COMPLETE["month"]))
+        return Outcome("pass", message.format(kpi=kpi.title))
     last = complete[-1]
-    label = last.period.label
-    shown = _show(kpi, last)
+    facts = {"kpi": kpi.title, "period": last.period.label, "value": _show(kpi, last), "target": kpi.target}
     if last.verdict == "met":
-        return Outcome("pass", f"{kpi.title} {label}: {shown}, target {kpi.target}")
+        return Outcome("pass", _("{kpi} {period}: {value}, target {target}").format(**facts))
     if last.verdict == "no-target":
-        return Outcome("pass", f"{kpi.title} {label}: {shown} (monitored, no target)")
+        return Outcome("pass", _("{kpi} {period}: {value} (monitored, no target)").format(**facts))
     if last.verdict == "no-data":
-        return Outcome("missing", f"{kpi.title}: no data for {label}")
+        return Outcome("missing", _("{kpi}: no data for {period}").format(**facts))
     if last.analysis:
-        records = (last.analysis,)
-        return Outcome(
-            "pass", f"{kpi.title} {label}: {shown} missed {kpi.target}; analysed in {last.analysis}", (), records
-        )
-    return Outcome("fail", f"{kpi.title} {label}: {shown} misses target {kpi.target} and has no miss analysis")
+        message = _("{kpi} {period}: {value} missed {target}; analysed in {record}")
+        return Outcome("pass", message.format(record=last.analysis, **facts), (), (last.analysis,))
+    return Outcome("fail", _("{kpi} {period}: {value} misses target {target} and has no miss analysis").format(**facts))
+
+
+_NOTHING_COMPLETE = {
+    "year": N_("{kpi}: no complete year yet"),
+    "half": N_("{kpi}: no complete half year yet"),
+    "quarter": N_("{kpi}: no complete quarter yet"),
+    "month": N_("{kpi}: no complete month yet"),
+}
 
 
 def _show(kpi: Kpi, value: KpiValue) -> str:
     if value.measure is None:
-        return "no data"
+        return _("no data")
     return f"{value.measure.value:.2f}{kpi.unit}" if kpi.unit != "%" else f"{value.measure.value:.2f}%"
 
 

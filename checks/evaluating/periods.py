@@ -68,7 +68,7 @@ class Duration:
 def parse_duration(text: str) -> Duration:
     match = _DURATION.match(text)
     if not match or text == "P":
-        raise ValueError(f"not an ISO 8601 duration: {text!r}")
+        raise ValueError(_("not an ISO 8601 duration: {text}").format(text=repr(text)))
     years, months, weeks, days = (int(g or 0) for g in match.groups())
     return Duration(years, months, weeks * 7 + days)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..cache import BuildCache, stamp
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..loading.data import DataCache, DataError
 from ..loading.loader import relpath
 from ..model import Checkpoint, Evidence, Manual, Nonconformity, Project, Rule, Waiver
@@ -188,7 +188,7 @@ class Context:
 
     def type_title(self, type_id: str) -> str:
         etype = self.manual.evidence_types.get(type_id)
-        return f"{etype.title} ({type_id})" if etype else type_id
+        return _("{title} ({id})").format(title=etype.title, id=type_id) if etype else type_id
 
     def effective(self, clause: str) -> dt.date | None:
         policy = self.manual.policies.get(clause.partition("#")[0])
@@ -231,7 +231,7 @@ def evaluate_rule(rule: Rule, cp: Checkpoint, ctx: Context) -> Outcome:
         from .doccontrol import review_rule  # as for kpis
 
         return review_rule(rule.review, ctx)
-    return Outcome("error", "rule names no evidence, nonconformities, kpi or review")
+    return Outcome("error", _("rule names no evidence, nonconformities, kpi or review"))
 
 
 # --- "N records of type T every P / by MM-DD / per plan occurrence" -----------------
@@ -301,7 +301,7 @@ def _windows(rule: Rule, ctx: Context) -> tuple[list[_Occurrence], bool]:
         current = calendar_period(as_of, months)
         previous = calendar_period(current.start - dt.timedelta(days=1), months)
         return [_Occurrence(previous, False), _Occurrence(current, False)], False
-    return [_Occurrence(Period(dt.date.min, as_of, as_of, "any time"), True)], False
+    return [_Occurrence(Period(dt.date.min, as_of, as_of, _("any time")), True)], False
 
 
 def _in(record: Evidence, occ: _Occurrence) -> bool:
@@ -509,23 +509,33 @@ def unmet_conditions(values: dict[str, Any], where: dict[str, Any], manual: Manu
 
 def _check(op: str, expected: Any, value: Any, name: str, manual: Manual) -> str | None:
     if op == "equals":
-        return None if value == expected else f"{name} is {value!r}, expected {expected!r}"
+        message = _("{field} is {value}, expected {expected}")
+        return None if value == expected else message.format(field=name, value=repr(value), expected=repr(expected))
     if op == "in":
-        return None if value in expected else f"{name} is {value!r}, expected one of {expected}"
+        message = _("{field} is {value}, expected one of {expected}")
+        return None if value in expected else message.format(field=name, value=repr(value), expected=expected)
     if op in ("min", "max"):
         if not isinstance(value, (int, float)) or isinstance(value, bool):
-            return f"{name} is {value!r}, expected a number"
+            return _("{field} is {value}, expected a number").format(field=name, value=repr(value))
         ok = value >= expected if op == "min" else value <= expected
-        return None if ok else f"{name} is {value}, expected {'at least' if op == 'min' else 'at most'} {expected}"
+        message = (
+            _("{field} is {value}, expected at least {limit}")
+            if op == "min"
+            else _("{field} is {value}, expected at most {limit}")
+        )
+        return None if ok else message.format(field=name, value=value, limit=expected)
     if op == "nonempty":
         empty = value is None or value == "" or value == [] or value == {}
-        return None if empty != bool(expected) else f"{name} is {'empty' if empty else 'not empty'}"
+        message = _("{field} is empty") if empty else _("{field} is not empty")
+        return None if empty != bool(expected) else message.format(field=name)
     if op == "includes":
         wanted = role_scope(manual, expected) if isinstance(expected, dict) else expected
         have = value if isinstance(value, list) else []
         lacking = [w for w in wanted if w not in have]
-        return f"{name} lacks {', '.join(map(str, lacking))}" if lacking else None
-    return f"unknown condition '{op}'"
+        return (
+            _("{field} lacks {missing}").format(field=name, missing=", ".join(map(str, lacking))) if lacking else None
+        )
+    return _("unknown condition '{op}'").format(op=op)
 
 
 # --- conditions on the rows of a record's data files -----------------------------------
@@ -626,7 +636,7 @@ def _row_violations(
 
 def _timedelta(duration: Duration) -> pd.Timedelta:
     if duration.total_months:
-        raise ValueError("row windows must be given in weeks or days, e.g. P7D")
+        raise ValueError(_("row windows must be given in weeks or days, e.g. P7D"))
     return pd.Timedelta(days=duration.days)
 
 
@@ -649,12 +659,23 @@ def nonconformity_rule(scope: dict[str, Any], ctx: Context) -> Outcome:
     outcomes = [state for nc in items if (state := nonconformity_state(nc, as_of)) is not None]
     records = tuple(dict.fromkeys(nc.found_in for nc in items if nc.found_in))
     if not outcomes:
-        what = f"all {len(items)} nonconformities closed and verified on time" if items else "no nonconformities"
+        what = (
+            ngettext(
+                "the {count} nonconformity closed and verified on time",
+                "all {count} nonconformities closed and verified on time",
+                len(items),
+            ).format(count=len(items))
+            if items
+            else _("no nonconformities")
+        )
         return Outcome("pass", what, (), records)
     status = worst([s for s, _r in outcomes])
     reasons = [r for s, r in outcomes if s == status]
-    more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
-    return Outcome(status, reasons[0] + more, (), records)
+    if len(reasons) > 1:
+        return Outcome(
+            status, _("{reason} (and {count} more)").format(reason=reasons[0], count=len(reasons) - 1), (), records
+        )
+    return Outcome(status, reasons[0], (), records)
 
 
 def nonconformity_state(nc: Nonconformity, as_of: dt.date) -> tuple[str, str] | None:

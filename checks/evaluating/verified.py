@@ -94,7 +94,7 @@ def rule_conditions(rule: Rule, manual: Manual) -> list[str]:
 
 def _type(type_id: str, manual: Manual) -> str:
     etype = manual.evidence_types.get(type_id)
-    return f"{etype.title} ({type_id})" if etype else type_id
+    return _("{title} ({id})").format(title=etype.title, id=type_id) if etype else type_id
 
 
 def _when(rule: Rule) -> str:

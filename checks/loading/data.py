@@ -7,6 +7,7 @@ names the file, the column and the first bad row (as a spreadsheet shows it).
 from __future__ import annotations
 
 import codecs
+import contextvars
 import csv
 import functools
 import re
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..cache import Stamp, stamp
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import DataColumn
 from .workbook import WorkbookError, read_workbook
 
@@ -67,7 +68,7 @@ def detect_encoding(raw: bytes) -> str:
         raw.decode("gb18030")
         return "gb18030"
     except UnicodeDecodeError:
-        raise ValueError("not UTF-8 or GB18030 text") from None
+        raise ValueError(_("not UTF-8 or GB18030 text")) from None
 
 
 def read_table(
@@ -135,17 +136,17 @@ def _read_table(
         elif suffix == ".csv":
             frame = _read_csv(path, encoding or _csv_encoding(path, rel))
         else:
-            raise DataError(rel, f"unsupported data file type '{suffix}' (use .csv or .xlsx)")
+            raise DataError(rel, _("unsupported data file type '{suffix}' (use .csv or .xlsx)").format(suffix=suffix))
     except DataError:
         raise
     except WorkbookError as exc:
         raise DataError(rel, str(exc), exc.column or "-", exc.row) from None
     except pd.errors.EmptyDataError:
-        raise DataError(rel, "the file is empty (no header row)") from None
+        raise DataError(rel, _("the file is empty (no header row)")) from None
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise DataError(rel, f"cannot read data: {exc}") from None
+        raise DataError(rel, _("cannot read data: {reason}").format(reason=exc)) from None
     except Exception as exc:  # openpyxl raises assorted errors for corrupt workbooks
-        raise DataError(rel, f"cannot read data: {type(exc).__name__}: {exc}") from None
+        raise DataError(rel, _("cannot read data: {reason}").format(reason=f"{type(exc).__name__}: {exc}")) from None
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     _refuse_duplicate_header(path, frame, rel, encoding)
     return _typed(frame, columns, rel)
@@ -274,10 +275,12 @@ def _typed(frame: pd.DataFrame, columns: tuple[DataColumn, ...], rel: str) -> pd
     declared = [c.name for c in columns]
     missing = [c.name for c in columns if c.name not in frame.columns and c.required]
     if missing:
-        raise DataError(rel, f"missing column '{missing[0]}' (the file has: {', '.join(frame.columns)})", missing[0], 1)
+        message = _("missing column '{column}' (the file has: {columns})")
+        raise DataError(rel, message.format(column=missing[0], columns=", ".join(frame.columns)), missing[0], 1)
     unknown = [c for c in frame.columns if c not in declared]
     if unknown:
-        raise DataError(rel, f"unknown column '{unknown[0]}' (declared: {', '.join(declared)})", unknown[0], 1)
+        message = _("unknown column '{column}' (declared: {columns})")
+        raise DataError(rel, message.format(column=unknown[0], columns=", ".join(declared)), unknown[0], 1)
     out = pd.DataFrame(index=frame.index)
     for column in columns:
         if column.name not in frame.columns:
@@ -287,7 +290,7 @@ def _typed(frame: pd.DataFrame, columns: tuple[DataColumn, ...], rel: str) -> pd
         empty = raw.isna() | (raw == "")
         if column.required and empty.any():
             row = int(empty.to_numpy().argmax()) + 2
-            raise DataError(rel, "required value is empty", column.name, row)
+            raise DataError(rel, _("required value is empty"), column.name, row)
         out[column.name] = _convert(raw.where(~empty, None), column, rel)
     return out
 
@@ -312,8 +315,8 @@ def _convert_as_is(values: pd.Series, column: DataColumn, rel: str) -> pd.Series
             converted = pd.to_numeric(values, errors="coerce")
             _first_bad(values, present & converted.isna(), column, rel, "not a number")
             if column.type == "integer":
-                _first_bad(values, present & (converted % 1 != 0), column, rel, "not a whole number")
-                _first_bad(values, present & ~_exact(values, converted), column, rel, _INEXACT)
+                _first_bad(values, present & (converted % 1 != 0), column, rel, _("not a whole number"))
+                _first_bad(values, present & ~_exact(values, converted), column, rel, _(_INEXACT))
             return converted
         case "date" | "datetime":
             converted = _to_datetime(values, column, rel)
@@ -324,12 +327,12 @@ def _convert_as_is(values: pd.Series, column: DataColumn, rel: str) -> pd.Series
             result = pd.Series(pd.NA, index=values.index, dtype="boolean")
             result[lowered.isin(_TRUE)] = True
             result[lowered.isin(_FALSE)] = False
-            _first_bad(values, present & result.isna(), column, rel, "not a yes/no value")
+            _first_bad(values, present & result.isna(), column, rel, _("not a yes/no value"))
             return result
     return values
 
 
-_INEXACT = "a whole number too large to be read exactly (beyond 64 bits, or 2^53 in a column with empty cells)"
+_INEXACT = N_("a whole number too large to be read exactly (beyond 64 bits, or 2^53 in a column with empty cells)")
 
 
 def _exact(values: pd.Series, converted: pd.Series) -> pd.Series:
@@ -443,8 +446,16 @@ class DataCache:
             return
         if self._reader is None:
             self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qms-data")
-        self.early[key] = self._reader.submit(
-            _read, path, columns, rel, now, threads=False, limits=self.limits, type_id=type_id
+        self.early[key] = self._reader.submit(  # in this context: its messages in the current language
+            contextvars.copy_context().run,
+            _read,
+            path,
+            columns,
+            rel,
+            now,
+            threads=False,
+            limits=self.limits,
+            type_id=type_id,
         )
 
 

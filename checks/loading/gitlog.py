@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import IO
 
+from ..i18n import _
+
 
 class GitError(Exception):
     pass
@@ -16,9 +18,9 @@ def run_git(root: Path, *args: str) -> str:
     try:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise GitError(f"cannot run git: {exc}") from None
+        raise GitError(_("cannot run git: {reason}").format(reason=exc)) from None
     if done.returncode != 0:
-        raise GitError(done.stderr.strip() or f"git {' '.join(args)} failed")
+        raise GitError(done.stderr.strip() or _("{command} failed").format(command=f"git {' '.join(args)}"))
     return done.stdout
 
 
@@ -34,7 +36,7 @@ def commits_by_file(root: Path, pathspecs: list[str], prefix: str | None = None)
     """For each file under `root` (relative to it) that matches, the commits that touched
     it, newest first, from a single `git log`. `prefix` is `checkout_top`'s, if known."""
     if prefix is None:
-        _, prefix = checkout_top(root)
+        _top, prefix = checkout_top(root)
     log = run_git(root, "log", "--format=%x00%H", "--name-only", "--no-renames", "--", *pathspecs)
     commits: dict[str, list[str]] = {}
     current = ""
@@ -59,7 +61,7 @@ def blob_digests(root: Path, specs: list[str]) -> dict[str, str | None]:
             stderr=subprocess.PIPE,
         )
     except OSError as exc:
-        raise GitError(f"cannot run git: {exc}") from None
+        raise GitError(_("cannot run git: {reason}").format(reason=exc)) from None
     assert process.stdin is not None and process.stdout is not None and process.stderr is not None
     with process:
         # git flushes after each object, so asking one at a time never blocks either side
@@ -75,14 +77,14 @@ def blob_digests(root: Path, specs: list[str]) -> dict[str, str | None]:
             if header.endswith((b" missing\n", b" ambiguous\n")):
                 found[spec] = None
                 continue
-            _, kind, size = header.split()
+            _name, kind, size = header.split()
             digest = _digest(process.stdout, int(size))
             process.stdout.read(1)  # the line break after the content
             found[spec] = digest if kind == b"blob" else None
         process.stdin.close()
         problem = process.stderr.read().decode("utf-8", "replace").strip()
     if process.returncode != 0:
-        raise GitError(problem or "git cat-file failed")
+        raise GitError(problem or _("git cat-file failed"))
     return found
 
 
@@ -98,7 +100,7 @@ def checkout_digests(root: Path, spec: str) -> set[str]:
             stderr=subprocess.DEVNULL,
         )
     except OSError as exc:
-        raise GitError(f"cannot run git: {exc}") from None
+        raise GitError(_("cannot run git: {reason}").format(reason=exc)) from None
     assert process.stdout is not None
     here, crlf, text = hashlib.sha256(), hashlib.sha256(), True
     with process:

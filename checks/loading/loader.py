@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import FieldPath, Issue, Source, format_field
 
 try:  # the C loader is several times faster on large manuals
@@ -191,22 +191,22 @@ def read_text(path: Path, rel: str) -> tuple[str | None, Issue | None]:
         try:
             size = os.fstat(fd).st_size
             if size > MAX_FILE_BYTES:
-                limit = f"the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit for a source file"
-                return None, Issue(rel, None, "-", f"file is {size} bytes, over {limit}")
+                message = _("file is {size} bytes, over the {limit} MiB limit for a source file")
+                return None, Issue(rel, None, "-", message.format(size=size, limit=MAX_FILE_BYTES // (1024 * 1024)))
             raw = _read_to_end(fd, size)
         finally:
             os.close(fd)
     except OSError as exc:
-        return None, Issue(rel, None, "-", f"cannot read file: {exc.strerror}")
+        return None, Issue(rel, None, "-", _("cannot read file: {reason}").format(reason=exc.strerror))
     if b"\x00" in raw:
-        return None, Issue(rel, None, "-", "binary file where text is expected")
+        return None, Issue(rel, None, "-", _("binary file where text is expected"))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, Issue(rel, line, "-", "file is not UTF-8 text (save it as UTF-8)")
+        return None, Issue(rel, line, "-", _("file is not UTF-8 text (save it as UTF-8)"))
     return text, None
 
 
@@ -368,17 +368,73 @@ def _yaml_error(exc: BaseException, text: str, rel: str, first_line: int) -> Iss
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "\t" in text and "tab" in str(problem):
-            problem += " (use spaces, not tabs, to indent YAML)"
-        return Issue(rel, line, "-", f"invalid YAML: {problem}")
+        problem = yaml_problem(exc.problem or exc.context or "")
+        if "\t" in text and "tab" in str(exc.problem or exc.context):
+            problem = _("{problem} (use spaces, not tabs, to indent YAML)").format(problem=problem)
+        return Issue(rel, line, "-", _("invalid YAML: {problem}").format(problem=problem))
     if isinstance(exc, yaml.reader.ReaderError):
         line = text.count("\n", 0, exc.position) + first_line
         what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
-        return Issue(rel, line, "-", f"invalid YAML: {exc.reason} ({what})")
+        problem = _("{problem} ({what})").format(problem=yaml_problem(exc.reason), what=what)
+        return Issue(rel, line, "-", _("invalid YAML: {problem}").format(problem=problem))
     if isinstance(exc, RecursionError):
-        return Issue(rel, first_line, "-", "invalid YAML: nested too deeply")
-    return Issue(rel, first_line, "-", f"invalid YAML: {str(exc).splitlines()[0]}")
+        return Issue(rel, first_line, "-", _("invalid YAML: nested too deeply"))
+    return Issue(rel, first_line, "-", _("invalid YAML: {problem}").format(problem=str(exc).splitlines()[0]))
+
+
+# PyYAML's own wording of the slips people make, for the catalogs; anything else is shown as PyYAML words it.
+_YAML_PROBLEMS = (
+    # libyaml (the C parser the loader uses)
+    N_("mapping values are not allowed in this context"),
+    N_("block sequence entries are not allowed in this context"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("did not find expected node content"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected comment or line break"),
+    N_("did not find expected <document start>"),
+    N_("found character that cannot start any token"),
+    N_("found a tab character that violates indentation"),
+    N_("found a tab character where an indentation space is expected"),
+    N_("found unexpected end of stream"),
+    N_("found unexpected ':'"),
+    N_("found unknown escape character"),
+    N_("found undefined alias"),
+    N_("found duplicate anchor"),
+    N_("control characters are not allowed"),
+    N_("invalid leading UTF-8 octet"),
+    N_("expected a single document in the stream"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a block collection"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a flow mapping"),
+    N_("while parsing a node"),
+    N_("while scanning a simple key"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a plain scalar"),
+    N_("while scanning a block scalar"),
+    N_("while scanning an alias"),
+    N_("while scanning an anchor"),
+    N_("while scanning for the next token"),
+    # PyYAML's pure-Python parser
+    N_("mapping values are not allowed here"),
+    N_("found character '\\t' that cannot start any token"),
+    N_("expected <block end>, but found '<block mapping start>'"),
+    N_("expected <block end>, but found '<block sequence start>'"),
+    N_("expected <block end>, but found '-'"),
+    N_("expected <block end>, but found '<scalar>'"),
+    N_("expected ',' or ']', but got '<stream end>'"),
+    N_("expected ',' or '}', but got '<stream end>'"),
+    N_("special characters are not allowed"),
+    N_("invalid YAML"),
+)
+
+
+def yaml_problem(problem: str) -> str:
+    """PyYAML's description of a problem, in the current language where the catalogs have it."""
+    return _(problem or "invalid YAML")
 
 
 def _too_deep(text: str, rel: str, first_line: int) -> Issue | None:
@@ -406,7 +462,7 @@ def _too_deep(text: str, rel: str, first_line: int) -> Issue | None:
             if len(frames) > MAX_DEPTH:
                 field = format_field(tuple(frame[1] for frame in frames[:3])) + "..."
                 line = event.start_mark.line + first_line
-                return Issue(rel, line, field, f"nested more than {MAX_DEPTH} levels deep")
+                return Issue(rel, line, field, _("nested more than {depth} levels deep").format(depth=MAX_DEPTH))
             if isinstance(event, yaml.MappingStartEvent):
                 frames.append([True, None, True])
             elif isinstance(event, yaml.SequenceStartEvent):
@@ -423,7 +479,9 @@ def _unreadable(node: yaml.Node, path: FieldPath, offset: int, rel: str) -> Issu
             rel,
             node.start_mark.line + offset,
             format_field(path) if path else "-",
-            f"invalid YAML: {node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]} (put it in quotes)",
+            _("invalid YAML: {value} cannot be read as {type} (put it in quotes)").format(
+                value=repr(node.value), type=node.tag.rsplit(":", 1)[-1]
+            ),
         )
     children = (
         [((key.value,), value) for key, value in node.value]
@@ -435,7 +493,7 @@ def _unreadable(node: yaml.Node, path: FieldPath, offset: int, rel: str) -> Issu
             _Loader("").construct_object(child, deep=True)
         except ValueError:
             return _unreadable(child, path + step, offset, rel)
-    return Issue(rel, node.start_mark.line + offset, format_field(path) if path else "-", "invalid YAML value")
+    return Issue(rel, node.start_mark.line + offset, format_field(path) if path else "-", _("invalid YAML value"))
 
 
 def _walk(
@@ -449,18 +507,17 @@ def _walk(
 ) -> None:
     lines[path] = node.start_mark.line + offset
     if len(path) > MAX_DEPTH:
-        if not any(i.message.startswith("nested more than") for i in issues):
-            issues.append(
-                Issue(rel, lines[path], format_field(path[:3]) + "...", f"nested more than {MAX_DEPTH} levels deep")
-            )
+        message = _("nested more than {depth} levels deep").format(depth=MAX_DEPTH)
+        if not any(i.message == message for i in issues):
+            issues.append(Issue(rel, lines[path], format_field(path[:3]) + "...", message))
         return
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
         # An alias gives back the same node: refused, since aliases can nest into
         # exponentially large (or circular) values.
         seen_nodes = set() if seen_nodes is None else seen_nodes
         if id(node) in seen_nodes:
-            if not any(i.message.startswith("YAML aliases") for i in issues):  # once per file is enough
-                message = "YAML aliases (*name) are not supported; write the value out"
+            message = _("YAML aliases (*name) are not supported; write the value out")
+            if not any(i.message == message for i in issues):  # once per file is enough
                 issues.append(Issue(rel, lines[path], format_field(path), message))
             return
         seen_nodes.add(id(node))
@@ -472,14 +529,24 @@ def _walk(
             child = path + (str(key),)
             if key in seen:
                 issues.append(
-                    Issue(rel, line, format_field(child), f"duplicate key '{key}' (first at line {seen[key]})")
+                    Issue(
+                        rel,
+                        line,
+                        format_field(child),
+                        _("duplicate key '{key}' (first at line {line})").format(key=key, line=seen[key]),
+                    )
                 )
                 continue
             seen[key] = line
             tag = key_node.tag.rsplit(":", 1)[-1]
             if isinstance(key_node, yaml.ScalarNode) and tag != "str":
                 issues.append(
-                    Issue(rel, line, format_field(child), f"key '{key}' is read by YAML as a {tag}; put it in quotes")
+                    Issue(
+                        rel,
+                        line,
+                        format_field(child),
+                        _("key '{key}' is read by YAML as a {type}; put it in quotes").format(key=key, type=tag),
+                    )
                 )
                 continue
             _walk(value_node, child, offset, lines, issues, rel, seen_nodes)
@@ -514,17 +581,17 @@ def load_text(text: str, path: Path, rel: str) -> LoadResult:
     if is_markdown:
         split = split_front_matter(text)
         if isinstance(split, int):
-            return LoadResult(issues=(Issue(rel, split, "-", "front matter has no closing '---' line"),))
+            return LoadResult(issues=(Issue(rel, split, "-", _("front matter has no closing '---' line")),))
         yaml_text, body, body_line = split
         if yaml_text is None:
             first = text.split("\n", 1)[0]
             if _KEY_LINE.match(first):
-                return LoadResult(issues=(Issue(rel, 1, "-", "front matter must start with a '---' line"),))
+                return LoadResult(issues=(Issue(rel, 1, "-", _("front matter must start with a '---' line")),))
             return LoadResult(page=Source(path, rel, body=text), issues=_unloaded_page(text, rel))
         first_line = 2
     else:
         if not text.strip():
-            return LoadResult(issues=(Issue(rel, 1, "-", "empty file"),))
+            return LoadResult(issues=(Issue(rel, 1, "-", _("empty file")),))
         yaml_text, first_line = text, 1
     data, lines, issues = parse_yaml(yaml_text, rel, first_line)
     if issues:
@@ -534,8 +601,9 @@ def load_text(text: str, path: Path, rel: str) -> LoadResult:
         page = Source(path, rel, body=body, lines=lines, body_line=body_line)
         return LoadResult(page=page, issues=_object_keys_in_other_case(data, page))
     if not isinstance(data, dict):
-        found = "nothing" if data is None else type(data).__name__
-        return LoadResult(issues=(Issue(rel, first_line, "-", f"expected a mapping of fields, found {found}"),))
+        found = _("nothing") if data is None else type(data).__name__
+        message = _("expected a mapping of fields, found {found}").format(found=found)
+        return LoadResult(issues=(Issue(rel, first_line, "-", message),))
     source = Source(path, rel, body=body, lines=lines, body_line=body_line)
     return LoadResult(document=RawDocument(source, data))
 

@@ -185,9 +185,11 @@ def _unique(documents: list[RawDocument], issues: list[Issue]) -> list[RawDocume
         other_id = other.data["id"]
         where = f"{other.source.rel}:{other.source.line_of(('id',)) or 1}"
         if other_id == raw_id:
-            message = f"duplicate id '{raw_id}', already used in {where}"
+            message = _("duplicate id '{id}', already used in {where}").format(id=raw_id, where=where)
         else:
-            message = f"id '{raw_id}' differs only in case from '{other_id}' in {where}"
+            message = _("id '{id}' differs only in case from '{other}' in {where}").format(
+                id=raw_id, other=other_id, where=where
+            )
         issues.append(doc.source.issue(("id",), message))
     return kept
 
@@ -203,7 +205,8 @@ def _schema_issues(doc: RawDocument, manual: Manual, validators: dict[str, Docum
             problems.append(doc.source.held_back(("type",), type_id))
         elif isinstance(type_id, str):
             hint = suggest_id(manual, "evidence-type", type_id)
-            problems.append(doc.source.issue(("type",), f"unknown evidence type '{type_id}'" + hint))
+            message = _("unknown evidence type '{id}'{hint}").format(id=type_id, hint=hint)
+            problems.append(doc.source.issue(("type",), message))
         return problems
     if etype.id not in validators:
         fields = etype.fields if check_type_fields(etype.fields) is None else {}

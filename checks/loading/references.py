@@ -15,7 +15,7 @@ from typing import Any
 
 from ..evaluating.doccontrol import check_documents
 from ..evaluating.periods import duration_problem
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Checkpoint, Evidence, EvidenceType, FieldPath, Issue, Manual, ManualObject
 from .clauses import parse_clauses
 from .localcode import LocalCodeError, LocalReferenceError, check_signature, is_local, load_function
@@ -87,6 +87,18 @@ def check_manual(manual: Manual, digest: Callable[[Path], str] = sha256_of) -> I
         yield from check(manual)
 
 
+# One whole sentence per kind of reference, for translators to word each as they need.
+_UNKNOWN = {
+    "role": N_("unknown role '{id}'{hint}"),
+    "evidence type": N_("unknown evidence type '{id}'{hint}"),
+    "checkpoint": N_("unknown checkpoint '{id}'{hint}"),
+    "evidence record": N_("unknown evidence record '{id}'{hint}"),
+    "plan": N_("unknown plan '{id}'{hint}"),
+    "document": N_("unknown document '{id}'{hint}"),
+    "project": N_("unknown project '{id}'{hint}"),
+}
+
+
 def _ref(
     manual: Manual, obj: ManualObject, field: FieldPath, value: str | None, kind: str, what: str
 ) -> Iterator[Issue]:
@@ -95,7 +107,8 @@ def _ref(
     if value in manual.broken:  # the object exists but is invalid: reported there
         yield obj.source.held_back(field, value)
     else:
-        yield obj.source.issue(field, f"unknown {what} '{value}'" + suggest_id(manual, kind, value))
+        message = _(_UNKNOWN[what]).format(id=value, hint=suggest_id(manual, kind, value))
+        yield obj.source.issue(field, message)
 
 
 def _clause(manual: Manual, obj: ManualObject, field: FieldPath, ref: str | None) -> Iterator[Issue]:
@@ -107,9 +120,12 @@ def _clause(manual: Manual, obj: ManualObject, field: FieldPath, ref: str | None
         yield obj.source.held_back(field, doc)
     elif policy is None:
         hint = suggest_id(manual, "policy", doc)
-        yield obj.source.issue(field, f"clause '{ref}': unknown document '{doc}'" + hint)
+        yield obj.source.issue(
+            field, _("clause '{ref}': unknown document '{doc}'{hint}").format(ref=ref, doc=doc, hint=hint)
+        )
     elif number not in policy.clauses:
-        yield obj.source.issue(field, f"clause '{ref}': {doc} has no heading numbered {number}")
+        message = _("clause '{ref}': {doc} has no heading numbered {number}")
+        yield obj.source.issue(field, message.format(ref=ref, doc=doc, number=number))
 
 
 def _function(
@@ -126,7 +142,8 @@ def _function(
         yield obj.source.issue(field, str(exc))
         return
     except Exception as exc:  # an import error in a check module is the user's to fix
-        yield obj.source.issue(field, f"cannot load '{spec}': {type(exc).__name__}: {exc}")
+        reason = f"{type(exc).__name__}: {exc}"
+        yield obj.source.issue(field, _("cannot load '{spec}': {reason}").format(spec=spec, reason=reason))
         return
     if is_local(spec) and (problem := check_signature(manual.root, func, arguments, keywords)) is not None:
         yield problem
@@ -141,7 +158,12 @@ def _policies(manual: Manual) -> Iterator[Issue]:
             yield from _duration(policy, ("review", "cycle"), policy.review.cycle, positive=True)
         _clauses, duplicates = parse_clauses(policy.source.body or "", policy.source.body_line)
         for line, number in duplicates:
-            yield Issue(policy.source.rel, line, "body", f"section number {number} is used by two headings")
+            yield Issue(
+                policy.source.rel,
+                line,
+                "body",
+                _("section number {number} is used by two headings").format(number=number),
+            )
 
 
 def _roles(manual: Manual) -> Iterator[Issue]:
@@ -152,7 +174,9 @@ def _roles(manual: Manual) -> Iterator[Issue]:
         seen, parent = {role.id}, role.parent
         while parent in manual.roles:
             if parent in seen:
-                yield role.source.issue(("parent",), f"circular parent chain through '{parent}'")
+                yield role.source.issue(
+                    ("parent",), _("circular parent chain through '{parent}'").format(parent=parent)
+                )
                 break
             seen.add(parent)
             parent = manual.roles[parent].parent
@@ -171,7 +195,7 @@ def _checkpoints(manual: Manual) -> Iterator[Issue]:
         if not cp.requires and not cp.check:
             yield cp.source.issue(
                 ("requires",),
-                "a checkpoint needs at least one rule in 'requires' or a 'check'; nothing is satisfied by default",
+                _("a checkpoint needs at least one rule in 'requires' or a 'check'; nothing is satisfied by default"),
             )
         for index, rule in enumerate(cp.requires):
             yield from _rule(manual, cp, index, rule.raw, activities)
@@ -203,11 +227,12 @@ def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], acti
             yield from _ref(manual, cp, at + ("due",), plan_id, "plan", "plan")
         elif row_id not in (row_ids := [row.id for row in plan.schedule]):
             hint = did_you_mean(row_id, row_ids)
-            yield cp.source.issue(at + ("due",), f"plan '{plan_id}' has no schedule row '{row_id}'" + hint)
+            message = _("plan '{plan}' has no schedule row '{row}'{hint}").format(plan=plan_id, row=row_id, hint=hint)
+            yield cp.source.issue(at + ("due",), message)
     elif isinstance(due, str):
         month, _sep, day = due.partition("-")
         if not (1 <= int(month) <= 12 and 1 <= int(day) <= _days_in(int(month))):
-            yield cp.source.issue(at + ("due",), f"'{due}' is not a valid month-day")
+            yield cp.source.issue(at + ("due",), _("'{due}' is not a valid month-day").format(due=due))
     yield from _rule_scope(manual, cp, at, rule, etype, activities)
     if etype is None:
         return
@@ -217,13 +242,16 @@ def _rule(manual: Manual, cp: Checkpoint, index: int, rule: dict[str, Any], acti
     if rows:
         columns = {c.name for c in etype.data_columns}
         if not columns:
-            yield cp.source.issue(at + ("rows",), f"evidence type '{etype.id}' declares no data_columns")
+            yield cp.source.issue(
+                at + ("rows",), _("evidence type '{type}' declares no data_columns").format(type=etype.id)
+            )
         named = list((rows.get("where") or {}).keys()) + list(rows.get("nonempty", []))
         within = rows.get("within") or {}
         named += [within[k] for k in ("from", "to") if k in within]
         for name in named:
             if columns and name not in columns:
-                yield cp.source.issue(at + ("rows",), f"evidence type '{etype.id}' has no data column '{name}'")
+                message = _("evidence type '{type}' has no data column '{column}'").format(type=etype.id, column=name)
+                yield cp.source.issue(at + ("rows",), message)
 
 
 def _duration(obj: ManualObject, field: FieldPath, text: Any, *, positive: bool) -> Iterator[Issue]:
@@ -330,7 +358,7 @@ def _plans(manual: Manual) -> Iterator[Issue]:
         for index, row in enumerate(plan.schedule):
             at: FieldPath = ("schedule", index)
             if row.id in seen:
-                yield plan.source.issue(at + ("id",), f"duplicate schedule row id '{row.id}'")
+                yield plan.source.issue(at + ("id",), _("duplicate schedule row id '{id}'").format(id=row.id))
             seen.add(row.id)
             yield from _ref(manual, plan, at + ("owner",), row.owner, "role", "role")
             yield from _ref(manual, plan, at + ("produces",), row.produces, "evidence-type", "evidence type")
@@ -346,7 +374,9 @@ def _evidence_types(manual: Manual) -> Iterator[Issue]:
         seen: set[str] = set()
         for index, column in enumerate(etype.data_columns):
             if column.name in seen:
-                yield etype.source.issue(("data_columns", index, "name"), f"duplicate column '{column.name}'")
+                yield etype.source.issue(
+                    ("data_columns", index, "name"), _("duplicate column '{column}'").format(column=column.name)
+                )
             seen.add(column.name)
         yield from _dated_columns(etype)
 
@@ -385,7 +415,9 @@ def _evidence(manual: Manual, digest: Callable[[Path], str]) -> Iterator[Issue]:
             yield from _ref(manual, record, ("satisfies", index), cp_id, "checkpoint", "checkpoint")
         for cp_id in record.data.get("confirmed") or {}:
             if cp_id not in record.satisfies:
-                yield record.source.issue(("confirmed", cp_id), f"confirms '{cp_id}', which is not in satisfies")
+                yield record.source.issue(
+                    ("confirmed", cp_id), _("confirms '{id}', which is not in satisfies").format(id=cp_id)
+                )
         for index, att in enumerate(record.attachments):
             problems = list(_file(record, ("attachments", index, "path"), att.path, folders, att.resolved))
             yield from problems
@@ -394,15 +426,20 @@ def _evidence(manual: Manual, digest: Callable[[Path], str]) -> Iterator[Issue]:
                 if actual != att.sha256:
                     yield record.source.issue(
                         ("attachments", index, "sha256"),
-                        f"digest mismatch for {att.path}: the file's sha256 is {actual}",
+                        _("digest mismatch for {path}: the file's sha256 is {digest}").format(
+                            path=att.path, digest=actual
+                        ),
                     )
         for index, (written, resolved) in enumerate(zip(record.data.get("data", []), record.data_files, strict=True)):
             yield from _file(record, ("data", index), written, folders, resolved)
             if Path(written).suffix.lower() not in DATA_SUFFIXES:
-                yield record.source.issue(("data", index), f"data file must be .csv or .xlsx, not '{written}'")
+                yield record.source.issue(
+                    ("data", index), _("data file must be .csv or .xlsx, not '{path}'").format(path=written)
+                )
         etype = manual.evidence_types.get(record.type)
         if etype is not None and record.data.get("data") and not etype.data_columns:
-            yield record.source.issue(("data",), f"evidence type '{etype.id}' declares no data_columns for data files")
+            message = _("evidence type '{type}' declares no data_columns for data files").format(type=etype.id)
+            yield record.source.issue(("data",), message)
 
 
 def _file(
@@ -412,18 +449,20 @@ def _file(
     as walked), and the manual's real root."""
     evidence_dir, real_root = folders
     if Path(written).is_absolute() or written.startswith("\\"):
-        yield record.source.issue(field, f"'{written}' must be a path relative to the record, not absolute")
+        yield record.source.issue(
+            field, _("'{path}' must be a path relative to the record, not absolute").format(path=written)
+        )
         return
     unresolved = record.source.path.parent / written
     # Where the path leads as written (through a linked folder of records the loader followed)
     # must be in evidence/, and where it really is must be in the manual.
     lexical = Path(os.path.normpath(unresolved))
     if not is_inside(lexical, evidence_dir) or not is_inside(resolved, real_root):
-        yield record.source.issue(field, f"'{written}' points outside evidence/")
+        yield record.source.issue(field, _("'{path}' points outside evidence/").format(path=written))
     elif unresolved.is_symlink():
-        yield record.source.issue(field, f"'{written}' is a symbolic link; commit the file itself")
+        yield record.source.issue(field, _("'{path}' is a symbolic link; commit the file itself").format(path=written))
     elif not resolved.is_file():
-        yield record.source.issue(field, f"file '{written}' does not exist")
+        yield record.source.issue(field, _("file '{path}' does not exist").format(path=written))
 
 
 def _nonconformities(manual: Manual) -> Iterator[Issue]:
@@ -437,7 +476,7 @@ def _waivers(manual: Manual) -> Iterator[Issue]:
     for waiver in manual.waivers.values():
         yield from _ref(manual, waiver, ("checkpoint",), waiver.checkpoint, "checkpoint", "checkpoint")
         if waiver.granted and waiver.expires and waiver.expires <= waiver.granted:
-            yield waiver.source.issue(("expires",), "a waiver must expire after it is granted")
+            yield waiver.source.issue(("expires",), _("a waiver must expire after it is granted"))
 
 
 def _projects(manual: Manual) -> Iterator[Issue]:
@@ -456,4 +495,6 @@ def _stray_pages(manual: Manual) -> Iterator[Issue]:
     for page in manual.pages:
         resolved = page.path.resolve()
         if is_inside(resolved, evidence_dir) and resolved not in attached:
-            yield page.issue((), "Markdown under evidence/ must be a record with front matter, or an attachment of one")
+            yield page.issue(
+                (), _("Markdown under evidence/ must be a record with front matter, or an attachment of one")
+            )

@@ -16,6 +16,7 @@ import jsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..i18n import N_, _, ngettext
 from ..model import KINDS, FieldPath, Issue
 from .loader import RawDocument, to_json_compatible
 from .suggestions import did_you_mean
@@ -264,17 +265,17 @@ def check_type_fields(fields: Any) -> str | None:
 
 def _check_type_fields(fields: Any) -> str | None:
     if not isinstance(fields, dict):
-        return "must be a JSON Schema object"
+        return _("must be a JSON Schema object")
     try:
         Draft202012Validator.check_schema(fields)
     except jsonschema.SchemaError as exc:
-        return f"not a valid JSON Schema: {exc.message}"
+        return _("not a valid JSON Schema: {reason}").format(reason=exc.message)
     if fields.get("type", "object") != "object":
-        return "must describe an object (type: object)"
+        return _("must describe an object (type: object)")
     props = fields.get("properties", {})
     clash = sorted(set(props) & set(_schema("evidence")["properties"]))
     if clash:
-        return f"redefines base evidence fields: {', '.join(clash)}"
+        return _("redefines base evidence fields: {fields}").format(fields=", ".join(clash))
     return None
 
 
@@ -293,7 +294,11 @@ def validate_document(doc: RawDocument, schema: dict[str, Any] | DocumentValidat
         kind = data.get("kind")
         if kind not in KINDS:
             hint = did_you_mean(str(kind), KINDS)
-            message = "missing field 'kind'" if kind is None else f"unknown kind '{kind}'{hint}"
+            message = (
+                _("missing field 'kind'")
+                if kind is None
+                else _("unknown kind '{kind}'{hint}").format(kind=kind, hint=hint)
+            )
             return [doc.source.issue(("kind",) if kind is not None else (), message)]
         validator = _validator(kind)
     elif isinstance(schema, DocumentValidator):
@@ -306,7 +311,7 @@ def validate_document(doc: RawDocument, schema: dict[str, Any] | DocumentValidat
     for error in sorted(validator.full.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         issues.extend(_issues_for(doc, error))
     if not issues:  # the two validators disagree: never let the quick "no" pass in silence
-        issues.append(doc.source.issue((), "does not match the schema of its kind (see `qms schema`)"))
+        issues.append(doc.source.issue((), _("does not match the schema of its kind (see `qms schema`)")))
     return sorted(set(issues), key=lambda i: (i.line or 0, i.field, i.message))
 
 
@@ -317,13 +322,13 @@ def _issues_for(doc: RawDocument, error: ValidationError) -> list[Issue]:
         schema = error.schema if isinstance(error.schema, dict) else {}
         allowed = list(schema.get("properties", {}))
         extra = [k for k in error.instance if k not in allowed]
-        return [source.issue(path + (key,), f"unknown field '{key}'{did_you_mean(key, allowed)}") for key in extra]
+        message = _("unknown field '{key}'{hint}")
+        return [source.issue(path + (key,), message.format(key=key, hint=did_you_mean(key, allowed))) for key in extra]
     if error.validator == "required" and isinstance(error.validator_value, list):
         missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
-        return [source.issue(path + (key,), f"missing required field '{key}'") for key in missing]
+        return [source.issue(path + (key,), _("missing required field '{key}'").format(key=key)) for key in missing]
     if error.validator in ("oneOf", "anyOf") and path and path[0] == "requires":
-        keys = "evidence, nonconformities or kpi"
-        return [source.issue(path, f"a rule needs exactly one of {keys}")]
+        return [source.issue(path, _("a rule needs exactly one of evidence, nonconformities or kpi"))]
     return [source.issue(path, _message(error))]
 
 
@@ -333,47 +338,88 @@ _ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
 def _message(error: ValidationError) -> str:
     text = _plain_message(error)
     if isinstance(error.instance, bool) and error.validator in ("type", "enum", "const", "pattern"):
-        text += " (YAML reads yes/no/on/off/true/false as a boolean; put the word in quotes)"
+        text = _("{problem} (YAML reads yes/no/on/off/true/false as a boolean; put the word in quotes)").format(
+            problem=text
+        )
     return text
 
 
 def _plain_message(error: ValidationError) -> str:
     value = error.instance
     if value is None and error.validator == "type":
-        return f"has no value; expected {error.validator_value}"
+        return _("has no value; expected {type}").format(type=_types(error.validator_value))
     shown = json.dumps(value, ensure_ascii=False, default=str)
     if len(shown) > 60:
         shown = shown[:57] + "..."
     match error.validator:
         case "type":
-            expected = error.validator_value
-            expected = " or ".join(expected) if isinstance(expected, list) else expected
-            got = _json_type(value)
-            hint = " (quote it)" if expected == "string" and got in ("number", "boolean") else ""
-            return f"expected {expected}, got {got} {shown}{hint}"
+            expected, got = error.validator_value, _json_type(value)
+            facts = {"expected": _types(expected), "got": _types(got), "value": shown}
+            if expected == "string" and got in ("number", "boolean"):
+                return _("expected {expected}, got {got} {value} (quote it)").format(**facts)
+            return _("expected {expected}, got {got} {value}").format(**facts)
         case "enum":
             choices = error.validator_value if isinstance(error.validator_value, list) else []
-            return f"{shown} is not one of {', '.join(map(str, choices))}"
+            return _("{value} is not one of {choices}").format(value=shown, choices=", ".join(map(str, choices)))
         case "const":
-            return f"must be {json.dumps(error.validator_value, ensure_ascii=False)}, not {shown}"
+            expected = json.dumps(error.validator_value, ensure_ascii=False)
+            return _("must be {expected}, not {value}").format(expected=expected, value=shown)
         case "format":
-            return f"{shown} is not a valid {error.validator_value} (use YYYY-MM-DD)"
+            named = _(error.validator_value) if error.validator_value in _FORMAT_NAMES else error.validator_value
+            return _("{value} is not a valid {format} (use YYYY-MM-DD)").format(value=shown, format=named)
         case "pattern" if error.validator_value == _ID_PATTERN:
             wide = any(0xFF01 <= ord(c) <= 0xFF5E or c == "\u3000" for c in str(value))
-            hint = " (it contains full-width characters)" if wide else ""
-            rule = "use ASCII letters, digits, '.', '_' and '-', starting with a letter or digit"
-            return f"{shown} is not an id: {rule}{hint}"
+            if wide:
+                return _(
+                    "{value} is not an id: use ASCII letters, digits, '.', '_' and '-', starting with a letter or "
+                    "digit (it contains full-width characters)"
+                ).format(value=shown)
+            return _(
+                "{value} is not an id: use ASCII letters, digits, '.', '_' and '-', starting with a letter or digit"
+            ).format(value=shown)
         case "pattern":
             described = error.schema.get("description") if isinstance(error.schema, dict) else None
             if described:
-                return f"{shown} is not valid here: expected {described}"
-            return f"{shown} does not match the expected form {error.validator_value}"
-        case "minLength":
-            return "must not be empty"
+                return _("{value} is not valid here: expected {form}").format(value=shown, form=_(described))
+            return _("{value} does not match the expected form {pattern}").format(
+                value=shown, pattern=error.validator_value
+            )
+        case "minLength" | "minProperties":
+            return _("must not be empty")
+        case "minimum":
+            return _("{value} is less than the minimum {limit}").format(value=shown, limit=error.validator_value)
+        case "maximum":
+            return _("{value} is more than the maximum {limit}").format(value=shown, limit=error.validator_value)
+        case "uniqueItems":
+            return _("{value} has repeated items").format(value=shown)
+        case "anyOf" | "oneOf":
+            return _("{value} is none of the allowed forms").format(value=shown)
         case "minItems":
-            return f"needs at least {error.validator_value} item(s)"
+            count = error.validator_value
+            return ngettext("needs at least {count} item", "needs at least {count} items", count).format(count=count)
         case _:
             return error.message
+
+
+# JSON Schema's type names and those _json_type gives, translated where a message shows them.
+_TYPE_NAMES = (
+    N_("string"),
+    N_("number"),
+    N_("integer"),
+    N_("boolean"),
+    N_("array"),
+    N_("object"),
+    N_("list"),
+    N_("mapping"),
+    N_("null"),
+)
+_FORMAT_NAMES = (N_("date"), N_("date-time"))
+
+
+def _types(names: Any) -> str:
+    """A type name, or several joined by "or", in the current language."""
+    listed = names if isinstance(names, list) else [names]
+    return _(" or ").join(_(n) if n in _TYPE_NAMES else str(n) for n in listed)
 
 
 def _json_type(value: Any) -> str:
@@ -388,3 +434,21 @@ def _json_type(value: Any) -> str:
     if isinstance(value, list):
         return "list"
     return "mapping"
+
+
+def extract_pattern_descriptions(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Any:
+    """A Babel extractor (babel.cfg): the descriptions of patterns in the shipped schemas, which
+    the messages above show as what was expected."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "pattern" in node and isinstance(node.get("description"), str):
+                yield node["description"]
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    for text in dict.fromkeys(walk(json.load(fileobj))):
+        yield 1, None, text, []

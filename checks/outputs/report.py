@@ -13,15 +13,15 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..i18n import _, ngettext
-from ..results import SEVERITY_ORDER
+from ..i18n import N_, _, ngettext
+from ..results import SEVERITY_ORDER, STATUS_NAMES, VERDICT_NAMES
 
 AREA_TITLES = {
-    "system": "System 体系",
-    "resources": "Resources 资源",
-    "technology": "Technology 技术",
-    "process": "Process 过程",
-    "people": "People 人员",
+    "system": N_("System"),
+    "resources": N_("Resources"),
+    "technology": N_("Technology"),
+    "process": N_("Process"),
+    "people": N_("People"),
 }
 STATUS_STYLE = {
     "pass": "green",
@@ -57,7 +57,7 @@ def text_report(doc: dict[str, Any], width: int = 140, color: bool = False, show
     waived = [r for r in doc["checkpoints"] if r["status"] == "waived"]
     if waived:
         rows = [
-            (r["id"], r["waiver"]["covers"], r["waiver"]["id"], r["waiver"]["expires"], r["waiver"]["reason"])
+            (r["id"], _status(r["waiver"]["covers"]), r["waiver"]["id"], r["waiver"]["expires"], r["waiver"]["reason"])
             for r in waived
         ]
         _table(
@@ -87,19 +87,30 @@ def text_report(doc: dict[str, Any], width: int = 140, color: bool = False, show
             for d in sorted(doc["documents"], key=_worst_first)
         ]
         headers = (_("document"), _("version"), _("status"), _("approved"), _("reason"))
-        _table(console, "Document control 文件控制", headers, rows)
+        _table(console, _("Document control"), headers, rows)
     for result in doc["checkpoints"]:
         for warning in result["warnings"]:
-            console.print(f"warning: {result['id']}: {warning}")
+            console.print(_("warning: {checkpoint}: {message}").format(checkpoint=result["id"], message=warning))
         if result["suspect"]:
-            fails = " (fails with --strict)" if not doc["strict"] else ""
-            shown = ", ".join(result["suspect"])
-            console.print(f"suspect: {result['id']}: {shown} not confirmed against its current content{fails}")
+            suspect = (
+                _("suspect: {checkpoint}: {records} not confirmed against its current content")
+                if doc["strict"]
+                else _(
+                    "suspect: {checkpoint}: {records} not confirmed against its current content (fails with --strict)"
+                )
+            )
+            console.print(suspect.format(checkpoint=result["id"], records=", ".join(result["suspect"])))
     counts = doc["summary"]["by_status"]
-    shown = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+    shown = _(", ").join(
+        _("{count} {status}").format(count=n, status=_(STATUS_NAMES.get(status, status)))
+        for status, n in counts.items()
+        if n
+    )
     failing_count = len(doc["summary"]["failing"]) + len(doc["summary"]["documents_failing"])
-    verdict = "OK" if doc["summary"]["ok"] else f"FAILED ({failing_count} failing)"
-    console.print(f"{doc['summary']['total']} checkpoints: {shown}. {verdict}")
+    verdict = _("OK") if doc["summary"]["ok"] else _("FAILED ({count} failing)").format(count=failing_count)
+    total = doc["summary"]["total"]
+    line = ngettext("{total} checkpoint: {counts}. {verdict}", "{total} checkpoints: {counts}. {verdict}", total)
+    console.print(line.format(total=total, counts=shown, verdict=verdict))
     return buffer.getvalue()
 
 
@@ -114,11 +125,11 @@ def _checkpoint_rows(results: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
 
 
 def _status(status: str) -> Text:
-    return Text(status, style=STATUS_STYLE[status])
+    return Text(_(STATUS_NAMES.get(status, status)), style=STATUS_STYLE[status])
 
 
 def _area(area: str) -> str:
-    return AREA_TITLES.get(area, area)
+    return _(AREA_TITLES[area]) if area in AREA_TITLES else area
 
 
 def _table(console: Console, title: str, headers: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
@@ -177,7 +188,8 @@ def junit_report(doc: dict[str, Any]) -> str:
             if result["source"]["line"]:
                 case.set("line", str(result["source"]["line"]))
             message = f"{result['status']}: {result['reason']}"
-            detail = message + (f"\nremedy: {result['remedy']}" if result["remedy"] else "")
+            remedy = _("remedy: {remedy}").format(remedy=result["remedy"]) if result["remedy"] else ""
+            detail = f"{message}\n{remedy}" if remedy else message
             if result["status"] == "waived":
                 ET.SubElement(case, "skipped", message=message)
             elif _failing(doc, result):
@@ -191,7 +203,8 @@ def junit_report(doc: dict[str, Any]) -> str:
             suites, "testsuite", name="documents", tests=str(len(doc["documents"])), failures=str(len(failing_docs))
         )
         for d in doc["documents"]:
-            case = ET.SubElement(suite, "testcase", classname="qms.documents", name=f"{d['id']} review", file=d["path"])
+            name = _("{doc} review").format(doc=d["id"])
+            case = ET.SubElement(suite, "testcase", classname="qms.documents", name=name, file=d["path"])
             message = f"{d['status']}: {d['reason']}"
             if d in failing_docs:
                 ET.SubElement(case, "failure", message=message, type=d["status"]).text = message
@@ -223,13 +236,12 @@ def github_report(doc: dict[str, Any]) -> str:
     for d in doc["documents"]:
         level = "error" if d["status"] in doc["fail_on"] else "warning" if d["status"] == "due-soon" else None
         if level:
-            title = _escape(f"{d['id']} review {d['status']}", prop=True)
+            title = _escape(_("{doc} review {status}").format(doc=d["id"], status=d["status"]), prop=True)
             lines.append(f"::{level} file={_escape(d['path'], prop=True)},line=1,title={title}::{_escape(d['reason'])}")
     counts = doc["summary"]["by_status"]
-    lines.append(
-        f"::notice::{doc['summary']['total']} checkpoints as of {doc['as_of']}: "
-        + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    )
+    shown = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    notice = _("{total} checkpoints as of {date}: {counts}")
+    lines.append("::notice::" + _escape(notice.format(total=doc["summary"]["total"], date=doc["as_of"], counts=shown)))
     return "\n".join(lines) + "\n"
 
 
@@ -239,8 +251,8 @@ VERDICT_STYLE = {"met": "green", "missed": "bold red", "no-target": "", "no-data
 def kpi_text_report(kpis: list[dict[str, Any]], as_of: str, width: int = 140, color: bool = False) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, highlight=False)
-    table = Table(title=f"KPIs as of {as_of}", title_justify="left", expand=True)
-    for column in ("KPI", "period", "value", "target", "verdict", "numerator / denominator"):
+    table = Table(title=_("KPIs as of {date}").format(date=as_of), title_justify="left", expand=True)
+    for column in (_("KPI"), _("period"), _("value"), _("target"), _("verdict"), _("numerator / denominator")):
         table.add_column(column)
     for kpi in kpis:
         name = Text(f"{kpi['id']}\n{kpi['title']}")
@@ -250,12 +262,12 @@ def kpi_text_report(kpis: list[dict[str, Any]], as_of: str, width: int = 140, co
         for index, value in enumerate(kpi["values"]):
             shown = "-" if value["value"] is None else f"{value['value']:.2f} {kpi['unit']}".strip()
             ratio = "-" if value["numerator"] is None else f"{value['numerator']:g} / {value['denominator']:g}"
-            label = value["period"] + (" (so far)" if value["partial"] else "")
+            label = _("{period} (so far)").format(period=value["period"]) if value["partial"] else value["period"]
             row = (
                 name if index == 0 else "",
                 label,
                 shown,
-                kpi["target"] or "monitored",
+                kpi["target"] or _("monitored"),
                 _verdict(value["verdict"]),
                 ratio,
             )
@@ -265,7 +277,7 @@ def kpi_text_report(kpis: list[dict[str, Any]], as_of: str, width: int = 140, co
 
 
 def _verdict(verdict: str) -> Text:
-    return Text(verdict, style=VERDICT_STYLE.get(verdict, ""))
+    return Text(_(VERDICT_NAMES.get(verdict, verdict)), style=VERDICT_STYLE.get(verdict, ""))
 
 
 def kpi_csv_report(kpis: list[dict[str, Any]]) -> str:

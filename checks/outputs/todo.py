@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..evaluating.duedates import DueItem
 from ..i18n import _
 from ..model import Manual
-from ..results import document_json
+from ..results import STATUS_NAMES, document_json
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,10 @@ def _heading(group: OwnerList, within: int) -> str:
     )
 
 
+def _status(item: DueItem) -> str:
+    return _(STATUS_NAMES[item.status]) if item.status in STATUS_NAMES else item.status
+
+
 def _late(item: DueItem, as_of: dt.date) -> str:
     return _("{days} days late").format(days=(as_of - item.due).days)
 
@@ -73,10 +77,10 @@ def todo_text(manual: Manual, items: list[DueItem], as_of: dt.date, within: int)
         lines.append(_heading(group, within))
         if group.overdue:
             lines.append("  " + _("Overdue:"))
-            lines += [f"    {i.due}  {_what(i)}  [{i.status}, {_late(i, as_of)}]" for i in group.overdue]
+            lines += [f"    {i.due}  {_what(i)}  [{_status(i)}, {_late(i, as_of)}]" for i in group.overdue]
         if group.due_soon:
             lines.append("  " + _("Due soon:"))
-            lines += [f"    {i.due}  {_what(i)}  [{i.status}]" for i in group.due_soon]
+            lines += [f"    {i.due}  {_what(i)}  [{_status(i)}]" for i in group.due_soon]
         lines.append("")
     return "\n".join(lines)
 
@@ -87,10 +91,10 @@ def _cell(text: str) -> str:
 
 def todo_markdown(manual: Manual, items: list[DueItem], as_of: dt.date, within: int) -> str:
     groups = by_owner(manual, items)
-    lines = [f"# {_('What is due, as of {date}').format(date=as_of.isoformat())}", ""]
+    lines = ["# " + _("What is due, as of {date}").format(date=as_of.isoformat()), ""]
     if not groups:
         return "\n".join([*lines, _nothing(as_of, within), ""])
-    header = f"| {_('Due')} | {_('What')} | {_('Status')} |\n|---|---|---|"
+    header = "| " + " | ".join((_("Due"), _("What"), _("Status"))) + " |\n|---|---|---|"
     for group in groups:
         lines += [f"## {_cell(_heading(group, within))}", ""]
         for title, owed in ((_("Overdue"), group.overdue), (_("Due soon"), group.due_soon)):
@@ -98,7 +102,7 @@ def todo_markdown(manual: Manual, items: list[DueItem], as_of: dt.date, within: 
                 continue
             lines += [f"**{title}**", "", header]
             for item in owed:
-                status = item.status + (f", {_late(item, as_of)}" if item.overdue else "")
+                status = _status(item) + (f", {_late(item, as_of)}" if item.overdue else "")
                 lines.append(f"| {item.due} | {_cell(_what(item))} | {_cell(status)} |")
             lines.append("")
     return "\n".join(lines)

@@ -100,7 +100,11 @@ def build_pack(
     window = parse_period(period)
     as_of = as_of or window.end
     if as_of < window.start:
-        raise PackError(f"as-of date {as_of} is before period {period} starts ({window.start})")
+        raise PackError(
+            _("as-of date {date} is before period {period} starts ({start})").format(
+                date=as_of, period=period, start=window.start
+            )
+        )
     output = Path(output).absolute()
     _check_output(manual, output)
     if sign_with is not None:
@@ -191,12 +195,16 @@ def _documents(manual: Manual, as_of: dt.date) -> tuple[dict[str, bytes], list[s
 def parse_period(label: str) -> Period:
     """'2025', '2025-H1', '2025-Q3' or '2025-04' as a Period; anything else is a PackError."""
     if not isinstance(label, str) or not _PERIOD.match(label):
-        raise PackError(f"period '{label}' is not a year (2025), half (2025-H1), quarter (2025-Q3) or month (2025-04)")
+        raise PackError(
+            _("period '{label}' is not a year (2025), half (2025-H1), quarter (2025-Q3) or month (2025-04)").format(
+                label=label
+            )
+        )
     return period_from_label(label)
 
 
 def _check_output(manual: Manual, output: Path) -> None:
-    exists = f"{output} already exists; the pack never overwrites anything"
+    exists = _("{path} already exists; the pack never overwrites anything").format(path=output)
     if output.is_symlink():
         raise PackError(exists)
     if output.suffix.lower() == ".zip":
@@ -206,9 +214,13 @@ def _check_output(manual: Manual, output: Path) -> None:
         if not output.is_dir():
             raise PackError(exists)
         if any(output.iterdir()):
-            raise PackError(f"{output} is not empty; choose a new or empty folder")
+            raise PackError(_("{path} is not empty; choose a new or empty folder").format(path=output))
     where = output.parent.resolve() / output.name
     for source in (manual.policy_dir, manual.evidence_dir):
         folder = source.resolve()
         if where == folder or folder in where.parents:
-            raise PackError(f"{output} is inside {source}: the pack's copies would be read as part of the manual")
+            raise PackError(
+                _("{path} is inside {source}: the pack's copies would be read as part of the manual").format(
+                    path=output, source=source
+                )
+            )

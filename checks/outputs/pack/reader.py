@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ...i18n import _
 from ...loading.references import sha256_of
 
 _CHUNK = 1 << 20
@@ -46,7 +47,7 @@ class FolderReader(Reader):
                 path = Path(folder) / name
                 rel = path.relative_to(self.root).as_posix()
                 if path.is_symlink():
-                    self.problems.append(f"{rel}: a symbolic link, not a file of the pack")
+                    self.problems.append(_("{path}: a symbolic link, not a file of the pack").format(path=rel))
                 elif name in files:
                     found.append(rel)
         return sorted(found)
@@ -75,7 +76,7 @@ class ZipReader(Reader):
         seen: set[str] = set()
         for name in names:
             if name in seen:
-                self.problems.append(f"{name}: appears more than once in the zip")
+                self.problems.append(_("{path}: appears more than once in the zip").format(path=name))
             seen.add(name)
         return sorted(seen)
 
@@ -98,10 +99,10 @@ def open_pack(path: Path) -> Iterator[Reader]:
         yield FolderReader(path)
         return
     if not path.is_file():
-        raise Unreadable(f"{path}: no such pack (neither a folder nor a zip file)")
+        raise Unreadable(_("{path}: no such pack (neither a folder nor a zip file)").format(path=path))
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise Unreadable(f"{path}: not a readable zip file ({exc})") from None
+        raise Unreadable(_("{path}: not a readable zip file ({problem})").format(path=path, problem=exc)) from None
     with archive:
         yield ZipReader(archive)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...evaluating.periods import Period, period_from_label
+from ...i18n import _
 from ...model import Evidence, Manual, Nonconformity
 from ..printable.context import inside, kpi_values
 from .layout import made_by_pack
@@ -27,13 +28,13 @@ class Selection:
         """Include a file at its path relative to the manual root; None if it cannot be."""
         rel = inside(path, root)
         if rel is None:
-            self.skipped.append(f"{path}: {what} is outside the manual's folder")
+            self.skipped.append(_("{path}: {what} is outside the manual's folder").format(path=path, what=what))
             return None
         if made_by_pack(rel):
-            self.skipped.append(f"{rel}: {what} would clash with the pack's own file")
+            self.skipped.append(_("{path}: {what} would clash with the pack's own file").format(path=rel, what=what))
             return None
         if path.is_symlink() or not path.is_file():
-            self.skipped.append(f"{rel}: {what} is missing or not a regular file")
+            self.skipped.append(_("{path}: {what} is missing or not a regular file").format(path=rel, what=what))
             return None
         self.files[rel] = path
         return rel
@@ -73,9 +74,9 @@ def select(manual: Manual, doc: dict[str, Any], window: Period, as_of: dt.date) 
     for record in selection.records:
         selection.add(record.source.path, root, f"record {record.id}")
         for attachment in record.attachments:
-            selection.add(attachment.resolved, root, f"attachment of {record.id}")
+            selection.add(attachment.resolved, root, _("attachment of {record}").format(record=record.id))
         for data in record.data_files:
-            selection.add(data, root, f"data file of {record.id}")
+            selection.add(data, root, _("data file of {record}").format(record=record.id))
 
     record_ids = {r.id for r in selection.records}
     selection.nonconformities = sorted(

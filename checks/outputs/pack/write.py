@@ -19,6 +19,8 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from ...i18n import _
+
 _CHUNK = 1 << 20
 
 
@@ -89,10 +91,12 @@ def _publish(tmp: str, output: Path) -> None:
     try:
         os.link(tmp, output)
     except FileExistsError:
-        raise PackError(f"{output} already exists; the pack never overwrites anything") from None
+        raise PackError(_("{path} already exists; the pack never overwrites anything").format(path=output)) from None
     except OSError:  # a file system without hard links
         if output.exists():
-            raise PackError(f"{output} already exists; the pack never overwrites anything") from None
+            raise PackError(
+                _("{path} already exists; the pack never overwrites anything").format(path=output)
+            ) from None
         os.replace(tmp, output)
         return
     os.unlink(tmp)

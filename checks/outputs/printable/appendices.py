@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...evaluating.periods import Period
+from ...i18n import _
 from ...loading.references import sha256_of
 from .context import Context, inside, kpi_values
 from .markup import AREAS, anchor, badge, counts_line, e, href, row, table
@@ -14,23 +15,31 @@ from .markup import AREAS, anchor, badge, counts_line, e, href, row, table
 def checkpoint_section(ctx: Context) -> str:
     rows = []
     for r in ctx.doc["checkpoints"]:
-        evidence = [ctx.object_link(e["id"]) + (" (suspect)" if e["id"] in r["suspect"] else "") for e in r["evidence"]]
+        evidence = [
+            (
+                _("{record} (suspect)").format(record=ctx.object_link(e["id"]))
+                if e["id"] in r["suspect"]
+                else ctx.object_link(e["id"])
+            )
+            for e in r["evidence"]
+        ]
         reason = e(r["reason"])
         if r["waiver"]:
             w = r["waiver"]
-            reason += (
-                f"<br><span class='note'>waiver {e(w['id'])}: {e(w['reason'])} "
-                f"({e(w['approved_by'])}, {e(w['granted'])} – {e(w['expires'])})</span>"
-            )
+            waived = _("waiver {waiver}: {reason} ({approved_by}, {granted} – {expires})").format(
+                waiver=e(w["id"]), reason=e(w["reason"]), approved_by=e(w["approved_by"]), granted=e(w["granted"]),
+                expires=e(w["expires"]),
+            )  # fmt: skip
+            reason += f"<br><span class='note'>{waived}</span>"
         for warning in r["warnings"]:
-            reason += f"<br><span class='note'>warning: {e(warning)}</span>"
+            reason += "<br><span class='note'>" + _("warning: {message}").format(message=e(warning)) + "</span>"
         rows.append(
             row(
                 [
                     f'<span class="mono">{e(r["id"])}</span>',
                     e(r["title"]),
                     ctx.clause_link(r["clause"]),
-                    e(AREAS.get(r["area"], r["area"])),
+                    e(_(AREAS[r["area"]]) if r["area"] in AREAS else r["area"]),
                     ctx.role(r["owner"]),
                     badge(r["status"]),
                     reason,
@@ -41,19 +50,24 @@ def checkpoint_section(ctx: Context) -> str:
         )
     summary = ctx.doc["summary"]
     return (
-        '<section class="appendix" id="checkpoints">\n<h1>Checkpoint results 检查点结果</h1>\n'
-        f"<p>As of {e(ctx.doc['as_of'])}: {summary['total']} checkpoints — {counts_line(summary['by_status'])}. "
-        "Waived checkpoints are not counted as passes.</p>\n"
+        '<section class="appendix" id="checkpoints">\n<h1>'
+        + _("Checkpoint results")
+        + "</h1>\n"
+        + "<p>"
+        + _("As of {date}: {total} checkpoints — {counts}. Waived checkpoints are not counted as passes.").format(
+            date=e(ctx.doc["as_of"]), total=summary["total"], counts=counts_line(summary["by_status"])
+        )
+        + "</p>\n"
         + table(
             [
                 "ID",
-                "Title 检查点",
-                "Clause 条款",
-                "Area 域",
-                "Owner 负责",
-                "Status 状态",
-                "Reason 说明",
-                "Evidence 证据",
+                _("Checkpoint"),
+                _("Clause"),
+                _("Area"),
+                _("Owner"),
+                _("Status"),
+                _("Reason"),
+                _("Evidence"),
             ],
             rows,
         )
@@ -79,17 +93,19 @@ def document_section(ctx: Context) -> str:
         for d in ctx.doc["documents"]
     ]
     return (
-        '<section class="appendix" id="documents">\n<h1>Document review 文件复审</h1>\n'
+        '<section class="appendix" id="documents">\n<h1>'
+        + _("Document review")
+        + "</h1>\n"
         + table(
             [
-                "Document 文件",
-                "Title 名称",
-                "Version 版本",
-                "Status 状态",
-                "Last review 上次复审",
-                "Next review 下次复审",
-                "Approved 批准",
-                "Reason 说明",
+                _("Document"),
+                _("Title"),
+                _("Version"),
+                _("Status"),
+                _("Last review"),
+                _("Next review"),
+                _("Approved"),
+                _("Reason"),
             ],
             rows,
         )
@@ -110,7 +126,7 @@ def kpi_section(ctx: Context, window: Period) -> str:
     rows = []
     for kpi in ctx.doc["kpis"]:
         name = f'<span class="mono">{e(kpi["id"])}</span><br>{e(kpi["title"])}'
-        target = e(kpi["target"] or "monitored 仅监测")
+        target = e(kpi["target"] or _("monitored"))
         if kpi.get("error"):
             rows.append(row([name, "—", "—", target, badge("error"), e(kpi["error"])], anchor("kpi", kpi["id"])))
             continue
@@ -119,14 +135,16 @@ def kpi_section(ctx: Context, window: Period) -> str:
             rows.append(row([name, "—", "—", target, badge("no-data"), "—"], anchor("kpi", kpi["id"])))
             continue
         for index, value in enumerate(values):
-            label = e(value["period"]) + (" (so far 截至评价日)" if value.get("partial") else "")
+            label = e(
+                _("{period} (so far)").format(period=value["period"]) if value.get("partial") else value["period"]
+            )
             ratio = (
                 "—"
                 if value.get("numerator") is None
                 else f"{_number(value['numerator'])} / {_number(value.get('denominator'))}"
             )
             if value.get("analysis"):
-                ratio += f"<br>analysis: {ctx.object_link(value['analysis'])}"
+                ratio += "<br>" + _("analysis: {record}").format(record=ctx.object_link(value["analysis"]))
             rows.append(
                 row(
                     [
@@ -141,16 +159,20 @@ def kpi_section(ctx: Context, window: Period) -> str:
                 )
             )
     return (
-        '<section class="appendix" id="kpis">\n<h1>KPIs 质量指标</h1>\n'
-        "<p>Values of the periods that overlap the pack's period, as of the evaluation date.</p>\n"
+        '<section class="appendix" id="kpis">\n<h1>'
+        + _("KPIs")
+        + "</h1>\n"
+        + "<p>"
+        + _("Values of the periods that overlap the pack's period, as of the evaluation date.")
+        + "</p>\n"
         + table(
             [
-                "KPI 指标",
-                "Period 期间",
-                "Value 值",
-                "Target 目标",
-                "Verdict 结论",
-                "Numerator / denominator 分子/分母",
+                _("KPI"),
+                _("Period"),
+                _("Value"),
+                _("Target"),
+                _("Verdict"),
+                _("Numerator / denominator"),
             ],
             rows,
         )
@@ -177,18 +199,20 @@ def nonconformity_section(ctx: Context) -> str:
         for nc in ctx.nonconformities
     ]
     return (
-        '<section class="appendix" id="nonconformities">\n<h1>Nonconformities 不符合项</h1>\n'
+        '<section class="appendix" id="nonconformities">\n<h1>'
+        + _("Nonconformities")
+        + "</h1>\n"
         + table(
             [
                 "ID",
-                "Title 标题",
-                "Clause 条款",
-                "Found in 来源",
-                "Owner 负责",
-                "Due 期限",
-                "Status 状态",
-                "Closed 关闭",
-                "Verified 验证",
+                _("Title"),
+                _("Clause"),
+                _("Found in"),
+                _("Owner"),
+                _("Due"),
+                _("Status"),
+                _("Closed"),
+                _("Verified"),
             ],
             rows,
         )
@@ -213,7 +237,7 @@ def evidence_section(ctx: Context) -> str:
             rel = inside(data, root) or str(data)
             digest = sha256_of(data) if rel in ctx.packed else None
             files.append(
-                f'<a href="{href(rel)}">{e(rel)}</a> (data)'
+                _("{file} (data)").format(file=f'<a href="{href(rel)}">{e(rel)}</a>')
                 + (f'<br><span class="mono sha">sha256 {digest}</span>' if digest else "")
             )
         used = [ctx.object_link(cp) for cp in ctx.used_by.get(record.id, [])]
@@ -234,18 +258,22 @@ def evidence_section(ctx: Context) -> str:
             )
         )
     return (
-        '<section class="appendix" id="evidence">\n<h1>Evidence index 证据索引</h1>\n'
-        "<p>Every record the results used or dated within the period. Each file is in the pack at the path shown.</p>\n"
+        '<section class="appendix" id="evidence">\n<h1>'
+        + _("Evidence index")
+        + "</h1>\n"
+        + "<p>"
+        + _("Every record the results used or dated within the period. Each file is in the pack at the path shown.")
+        + "</p>\n"
         + table(
             [
                 "ID",
-                "Title 标题",
-                "Type 类型",
-                "Date 日期",
-                "Owner 负责",
-                "Approved by 批准",
-                "Attachments 附件",
-                "Checkpoints 检查点",
+                _("Title"),
+                _("Type"),
+                _("Date"),
+                _("Owner"),
+                _("Approved by"),
+                _("Attachments"),
+                _("Checkpoints"),
             ],
             rows,
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ...evaluating.periods import Period
+from ...i18n import _
 from ...model import Evidence, Manual, Nonconformity
 from .markup import anchor, e, link
 
@@ -102,7 +103,7 @@ def manual_name(manual: Manual) -> str:
                 if line.startswith("# "):
                     return line[2:].strip().rstrip("#").strip()
     names = organisations(manual)
-    return names[0] if names else "Quality manual 质量手册"
+    return names[0] if names else _("Quality manual")
 
 
 def organisations(manual: Manual) -> list[str]:

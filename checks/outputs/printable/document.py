@@ -24,7 +24,7 @@ class RunningText:
     """What stands on every page of an exported document."""
 
     head: str  # e.g. "运维服务质量管理制度 · TFDL-ITSS-08-01 · V1.2"
-    mark: str  # "Controlled 受控", or the mark of an uncontrolled copy
+    mark: str  # "Controlled" (受控), or the mark of an uncontrolled copy
     page: str  # the page footer with {page} and {pages} to fill in
 
 

@@ -7,6 +7,9 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from ...i18n import N_, _
+from ...results import STATUS_NAMES, VERDICT_NAMES
+
 # A status is always shown as a symbol and a word, never by colour alone.
 SYMBOLS = {
     "pass": "✔",
@@ -21,13 +24,14 @@ SYMBOLS = {
     "no-target": "○",
     "no-data": "?",
 }
-AREAS = {
-    "system": "System 体系",
-    "resources": "Resources 资源",
-    "technology": "Technology 技术",
-    "process": "Process 过程",
-    "people": "People 人员",
+AREAS = {  # translated where shown
+    "system": N_("System"),
+    "resources": N_("Resources"),
+    "technology": N_("Technology"),
+    "process": N_("Process"),
+    "people": N_("People"),
 }
+POLICY_STATUSES = {"draft": N_("draft"), "effective": N_("effective"), "retired": N_("retired")}
 
 
 def e(value: Any) -> str:
@@ -46,7 +50,9 @@ def css_class(status: str) -> str:
 def badge(status: str, label: str | None = None) -> str:
     """A status as symbol + word inside a bordered badge (readable without colour)."""
     symbol = SYMBOLS.get(status, "•")
-    text = f"{symbol} {status}" + (f" · {label}" if label else "")
+    name = STATUS_NAMES.get(status) or VERDICT_NAMES.get(status)
+    shown = _(name) if name else status
+    text = f"{symbol} {shown}" + (f" · {label}" if label else "")
     return f'<span class="badge {css_class(status)}">{html.escape(text)}</span>'
 
 

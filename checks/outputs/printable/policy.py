@@ -21,7 +21,7 @@ from ...i18n import _
 from ...model import Policy
 from ..html import sanitize
 from .context import Context, inside
-from .markup import SYMBOLS, anchor, badge, css_class, e, href, row, table
+from .markup import POLICY_STATUSES, SYMBOLS, anchor, badge, css_class, e, href, row, table
 
 _MAX_INLINE_IMAGE = 5 << 20  # images a policy shows are embedded up to this size
 
@@ -38,22 +38,24 @@ def policy_section(ctx: Context, policy: Policy, as_of: dt.date) -> str:
     status = ctx.doc_status(policy.id)
     review_text = "—"
     if review is not None:
-        review_text = f"cycle {e(review.cycle)}; last {e(previous)}; next {e(upcoming)}"
+        review_text = _("cycle {cycle}; last {last}; next {next}").format(
+            cycle=e(review.cycle), last=e(previous), next=e(upcoming)
+        )
         review_text += f" {badge(status)}" if status else ""
     control = [
-        ("Document no. 文件编号", e(policy.doc_no)),
-        ("Version 版本", e(policy.version)),
-        ("Status 状态", e(policy.status)),
-        ("Owner 负责人", ctx.role(policy.owner)),
-        ("Approved by 批准人", e(last.approved_by) if last else "—"),
-        ("Effective 生效日期", e(policy.effective)),
-        ("Last approval 最近批准", f"{e(last.version)} {e(last.approved)} {e(last.approved_by)}" if last else "—"),
-        ("Review 复审", review_text),
-        ("Source 源文件", _source(ctx, policy)),
+        (_("Document no."), e(policy.doc_no)),
+        (_("Version"), e(policy.version)),
+        (_("Status"), e(_(POLICY_STATUSES[policy.status]) if policy.status in POLICY_STATUSES else policy.status)),
+        (_("Owner"), ctx.role(policy.owner)),
+        (_("Approved by"), e(last.approved_by) if last else "—"),
+        (_("Effective"), e(policy.effective)),
+        (_("Last approval"), f"{e(last.version)} {e(last.approved)} {e(last.approved_by)}" if last else "—"),
+        (_("Review"), review_text),
+        (_("Source"), _source(ctx, policy)),
     ]
     organisation = policy.data.get("organization")
     if organisation:
-        control.insert(0, ("Organisation 单位", e(organisation)))
+        control.insert(0, (_("Organisation"), e(organisation)))
     fields = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in control)
     revisions = [
         row(
@@ -72,24 +74,26 @@ def policy_section(ctx: Context, policy: Policy, as_of: dt.date) -> str:
     ]
     history = table(
         [
-            "Version 版本",
-            "Author 编制",
-            "Date 日期",
-            "Reviewed by 审核",
-            "Reviewed 日期",
-            "Approved by 批准",
-            "Approved 日期",
-            "Change 变更",
+            _("Version"),
+            _("Author"),
+            _("Date"),
+            _("Reviewed by"),
+            _("Reviewed on"),
+            _("Approved by"),
+            _("Approved on"),
+            _("Change"),
         ],
         revisions,
-        caption="Revision history 文件编制和变更履历",
+        caption=_("Revision history"),
     )
     body = render_policy_body(ctx, policy)
     return (
         f'<section class="policy" id="{anchor("doc", policy.id)}">\n'
         f'<p class="control-mark">{e(control_mark(policy))}</p>\n'
         f"<h1>{e(policy.title)}</h1>\n"
-        f'<table class="fields"><caption>Document control 文件控制</caption><tbody>{fields}</tbody></table>\n'
+        + '<table class="fields"><caption>'
+        + _("Document control")
+        + f"</caption><tbody>{fields}</tbody></table>\n"
         f"{history}\n"
         f'<div class="policy-body">\n{body}\n</div>\n</section>'
     )
@@ -97,7 +101,7 @@ def policy_section(ctx: Context, policy: Policy, as_of: dt.date) -> str:
 
 def control_mark(policy: Policy) -> str:
     """受控 on an effective document: a copy of a draft or retired one is not controlled."""
-    return _("Controlled 受控") if policy.status == "effective" else _("Uncontrolled 非受控")
+    return _("Controlled") if policy.status == "effective" else _("Uncontrolled")
 
 
 def _source(ctx: Context, policy: Policy) -> str:
