@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .argparse_i18n import route_argparse_messages
@@ -28,9 +29,14 @@ from .loading.data import DataCache, DataLimits
 from .loading.loader import part_of_manual, relpath
 from .loading.manual import LoadedManual, find_root, load_manual
 from .loading.schema import evidence_schema, schema_names, schema_text
+from .loading.suggestions import suggest_id
 from .memory import collector_paused
 from .progress import NO_PROGRESS, Progress
 from .results import DEFAULT_FAIL_ON, STATUS_NAMES, STATUSES, document_json, to_document
+
+if TYPE_CHECKING:
+    from .evaluating.duedates import DueItem
+    from .model import Manual
 
 # Commands that load a whole manual pause the collector until they end (checks.memory).
 # Each command imports what only it needs: `qms check` on a large manual is timed against
@@ -170,15 +176,25 @@ def _parser() -> argparse.ArgumentParser:
     kpi.add_argument("--format", choices=["text", "json", "csv"], default="text")
     kpi.add_argument("--output", type=Path)
 
-    new = sub.add_parser("new", help=_("a new evidence record from its type's template (never overwrites)"))
-    new.add_argument("type", help=_("evidence type id"))
+    new = sub.add_parser(
+        "new", help=_("a new evidence record, nonconformity or waiver from its template (never overwrites)")
+    )
+    new.add_argument("type", help=_("evidence type id, or 'nonconformity' or 'waiver'"))
     new.add_argument("--id", required=True, dest="record_id")
     new.add_argument("--title", required=True)
-    new.add_argument("--owner", required=True, help=_("role id"))
-    new.add_argument("--date", type=_date, default=None, help=_("default: today"))
+    new.add_argument("--owner", help=_("role id (records and nonconformities)"))
+    new.add_argument("--date", type=_date, default=None, help=_("default: today (a waiver's: when it is granted)"))
     new.add_argument("--period", default=None, help=_("e.g. 2025, 2025-H1, 2025-Q3, 2025-04"))
     new.add_argument("--satisfies", action="append", default=None, help=_("checkpoint id (repeatable)"))
-    new.add_argument("--output", type=Path, default=None, help=_("default: evidence/YEAR/TYPE/ID.md"))
+    new.add_argument("--due", type=_date, default=None, help=_("nonconformity: when its action is due"))
+    new.add_argument("--found-in", default=None, help=_("nonconformity: the record it was found in"))
+    new.add_argument("--clause", default=None, help=_("nonconformity: DOC-ID#section, e.g. TFDL-ITSS-08-01#7.3.1"))
+    new.add_argument("--checkpoint", default=None, help=_("waiver: the checkpoint it waives"))
+    new.add_argument("--approved-by", default=None, help=_("waiver: who approved it"))
+    new.add_argument("--expires", type=_date, default=None, help=_("waiver: its last day"))
+    new.add_argument(
+        "--output", type=Path, default=None, help=_("default: beside the manual's newest file of the same kind or type")
+    )
 
     rev = sub.add_parser("revise", help=_("start a new version of a controlled document (adds the revision row)"))
     rev.add_argument("doc", help=_("policy id or doc_no"))
@@ -255,13 +271,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     todo.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     todo.add_argument("--output", type=Path, help=_("write the list to this file instead of standard output"))
+    registers = sub.add_parser("list", help=_("a register in the terminal: nonconformities, waivers or what is due"))
+    registers.add_argument("register", choices=["nc", "waivers", "due"])
+    _as_of(registers)
+    registers.add_argument("--owner", action="append", default=None, help=_("only this owner role (repeatable)"))
+    registers.add_argument(
+        "--within",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help=_("only what is open and due (a waiver: expires) within this many days, or overdue (due: default 30)"),
+    )
+    registers.add_argument("--format", choices=["text", "json"], default="text")
+    registers.add_argument("--output", type=Path, help=_("write the list to this file instead of standard output"))
     owners = sub.add_parser("codeowners", help=_("write CODEOWNERS from the roles: who must review each manual file"))
     _as_of(owners)  # whose membership counts
     owners.add_argument("--gitlab", action="store_true", help=_("the GitLab form: sections, .gitlab/CODEOWNERS"))
     owners.add_argument("--check", action="store_true", help=_("write nothing; exit 1 when the file is not current"))
 
     schema = sub.add_parser("schema", help=_("print the JSON Schema of a kind, for editors"))
-    schema.add_argument("kind", choices=schema_names())
+    schema.add_argument("kind", nargs="?", choices=schema_names())
+    schema.add_argument(
+        "--write",
+        type=Path,
+        metavar="DIR",
+        help=_("write every kind's schema into DIR as KIND.schema.json, for an editor's YAML extension"),
+    )
     schema.add_argument(
         "--type", dest="evidence_type", help=_("with 'evidence': the schema of records of this evidence type")
     )
@@ -528,23 +563,61 @@ def _writes_manual(command: Callable[[argparse.Namespace], int]) -> Callable[[ar
     return locked
 
 
+_NEEDS = {  # what each kind `qms new` makes must be given
+    "nonconformity": ("owner", "due"),
+    "waiver": ("checkpoint", "approved_by", "expires"),
+    "evidence": ("owner",),
+}
+
+
 @_writes_manual
 def cmd_new(args: argparse.Namespace) -> int:
-    from .authoring.newrecord import NewRecordError, new_record
+    from .authoring.newrecord import NewRecordError, new_nonconformity, new_record, new_waiver
 
+    kind = args.type if args.type in _NEEDS else "evidence"
+    missing = [name for name in _NEEDS[kind] if getattr(args, name) is None]
+    if missing:
+        options = ", ".join("--" + name.replace("_", "-") for name in missing)
+        raise UsageError(_("{type} needs {options}").format(type=args.type, options=options))
     manual = load_manual(_root(args)).manual
+    date = args.date or dt.date.today()
+    path = args.output.resolve() if args.output else None
     try:
-        made = new_record(
-            manual,
-            args.type,
-            record_id=args.record_id,
-            title=args.title,
-            owner=args.owner,
-            date=args.date or dt.date.today(),
-            period=args.period,
-            satisfies=args.satisfies,
-            path=args.output.resolve() if args.output else None,
-        )
+        if kind == "nonconformity":
+            made = new_nonconformity(
+                manual,
+                nc_id=args.record_id,
+                title=args.title,
+                owner=args.owner,
+                due=args.due,
+                date=date,
+                found_in=args.found_in,
+                clause=args.clause,
+                path=path,
+            )
+        elif kind == "waiver":
+            made = new_waiver(
+                manual,
+                waiver_id=args.record_id,
+                title=args.title,
+                checkpoint=args.checkpoint,
+                approved_by=args.approved_by,
+                expires=args.expires,
+                date=date,
+                path=path,
+            )
+        else:
+            made = new_record(
+                manual,
+                args.type,
+                record_id=args.record_id,
+                title=args.title,
+                owner=args.owner,
+                date=date,
+                period=args.period,
+                satisfies=args.satisfies,
+                path=path,
+            )
     except NewRecordError as exc:
         raise UsageError(str(exc)) from None
     print(made.path.relative_to(manual.root) if made.path.is_relative_to(manual.root) else made.path)
@@ -776,26 +849,38 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 @collector_paused(settle=True)
-def cmd_todo(args: argparse.Namespace) -> int:
+def _owed(args: argparse.Namespace, within: int) -> tuple[Manual, dt.date, list[DueItem]]:
+    """What is overdue or due within `within` days, for `qms todo` and `qms list due`."""
     from .evaluating.duedates import due_items
-    from .outputs.todo import todo_json, todo_markdown, todo_text
 
-    if args.within < 0:
+    if within < 0:
         raise UsageError(_("--within takes a number of days, 0 or more"))
     data = DataCache()
     manual = _valid_manual(args, data=data).manual
-    unknown = [o for o in args.owner or [] if o not in manual.roles]
-    if unknown:
-        raise UsageError(_("unknown role '{role}'").format(role=unknown[0]))
+    _check_owners(manual, args.owner)
     as_of = args.as_of or dt.date.today()
     results = evaluate(manual, as_of, git=GitInfo(), data=data)
     doc = to_document(results, f"quality-manual {__version__}")
-    horizon = as_of + dt.timedelta(days=args.within)
-    items = [
+    horizon = as_of + dt.timedelta(days=within)
+    owed = [
         i
         for i in due_items(manual, doc)
         if (i.overdue or i.due <= horizon) and (not args.owner or i.owner in args.owner)
     ]
+    return manual, as_of, owed
+
+
+def _check_owners(manual: Manual, owners: list[str] | None) -> None:
+    unknown = [o for o in owners or [] if o not in manual.roles]
+    if unknown:
+        raise UsageError(_("unknown role '{role}'").format(role=unknown[0]) + suggest_id(manual, "role", unknown[0]))
+
+
+def cmd_todo(args: argparse.Namespace) -> int:
+    from .outputs.todo import todo_json, todo_markdown, todo_text
+
+    _refuse_manual_file(args.output, _root(args))
+    manual, as_of, items = _owed(args, args.within)
     text: str | bytes
     if args.format == "json":
         text = todo_json(manual, items, as_of, args.within)
@@ -805,6 +890,45 @@ def cmd_todo(args: argparse.Namespace) -> int:
         text = todo_text(manual, items, as_of, args.within)
     _emit(text, args.output)
     return EXIT_OK  # a list to send, not a verdict: `qms check` is the one that fails CI
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .evaluating.registers import nonconformity_register, waiver_register
+    from .outputs.registers import due_table, nc_table, register_json, waiver_table
+    from .outputs.terminal import text_style
+
+    _refuse_manual_file(args.output, _root(args))
+    entries: list[Any]
+    if args.register == "due":
+        manual, as_of, entries = _owed(args, 30 if args.within is None else args.within)
+    else:
+        if args.within is not None and args.within < 0:
+            raise UsageError(_("--within takes a number of days, 0 or more"))
+        manual = _valid_manual(args).manual
+        _check_owners(manual, args.owner)
+        as_of = args.as_of or dt.date.today()
+        horizon = as_of + dt.timedelta(days=args.within or 0)
+        if args.register == "nc":
+            entries = [
+                e
+                for e in nonconformity_register(manual, as_of)
+                if (not args.owner or e.owner in args.owner)
+                and (args.within is None or (e.state == "open" and e.due is not None and e.due <= horizon))
+            ]
+        else:
+            entries = [
+                e
+                for e in waiver_register(manual, as_of)
+                if (not args.owner or e.owner in args.owner)
+                and (args.within is None or (e.state == "active" and e.expires is not None and e.expires <= horizon))
+            ]
+    if args.format == "json":
+        _emit(register_json(args.register, as_of, entries), args.output)
+        return EXIT_OK
+    style = text_style(args.output)
+    table = {"nc": nc_table, "waivers": waiver_table, "due": due_table}[args.register]
+    _emit(table(entries, as_of, style.width, style.color), args.output)
+    return EXIT_OK
 
 
 def cmd_codeowners(args: argparse.Namespace) -> int:
@@ -855,6 +979,10 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    if args.write is not None:
+        return _write_schemas(args)
+    if args.kind is None:
+        raise UsageError(_("name a kind, or give --write DIR"))
     if args.evidence_type is None:
         sys.stdout.write(schema_text(args.kind))
         return EXIT_OK
@@ -865,6 +993,23 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if etype is None:
         raise UsageError(_("unknown evidence type '{type}'").format(type=args.evidence_type))
     print(json.dumps(evidence_schema(etype.id, etype.fields), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _write_schemas(args: argparse.Namespace) -> int:
+    from .authoring.editors import SchemaFolderError, write_schemas
+
+    if args.kind is not None or args.evidence_type is not None:
+        raise UsageError(_("--write writes every kind's schema; give no kind or --type with it"))
+    if part_of_manual(args.write / "kind.schema.json", _root(args)):
+        raise UsageError(_("{path} is part of the manual; write the schemas elsewhere").format(path=args.write))
+    try:
+        written = write_schemas(args.write)
+    except SchemaFolderError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"{args.write}: {exc.strerror}") from None
+    print(_("wrote {count} schemas into {path}").format(count=len(written), path=args.write))
     return EXIT_OK
 
 
@@ -898,6 +1043,7 @@ _COMMANDS = {
     "todo": cmd_todo,
     "codeowners": cmd_codeowners,
     "schema": cmd_schema,
+    "list": cmd_list,
     "init": cmd_init,
 }
 

@@ -98,6 +98,14 @@ EN: dict[str, str] = {
     "nc_status.open": N_("open"),
     "nc_status.closed": N_("closed"),
     "nc_status.verified": N_("verified"),
+    "days_late": N_("Days overdue"),
+    "nc_overdue": N_("{n} open past their due date"),
+    "uncovered": N_("Clauses without a checkpoint"),
+    "uncovered_note": N_(
+        "{n} clauses have no checkpoint: headings, definitions or requirements an auditor judges by reading;"
+        " each is listed so that none is missed."
+    ),
+    "no_checkpoint_row": N_("no checkpoint"),
     "duties": N_("Duties"),
     "activities": N_("Activities"),
     "total": N_("Total"),

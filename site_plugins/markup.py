@@ -125,9 +125,10 @@ def html_cell(value: Any) -> str:
     return "<br>".join(esc(line) for line in show(value).splitlines() if line) or "—"
 
 
-def admonition(kind: str, title: str, lines: Iterable[Any] = ()) -> str:
-    """A Material admonition in raw HTML (works without the admonition extension)."""
-    body = "".join(f"<p>{esc(line)}</p>" for line in lines)
+def admonition(kind: str, title: str, lines: Iterable[Any] = (), markup: str = "") -> str:
+    """A Material admonition in raw HTML (works without the admonition extension): lines of
+    text, or a paragraph of markup made here (links)."""
+    body = "".join(f"<p>{esc(line)}</p>" for line in lines) + (f"<p>{markup}</p>" if markup else "")
     return f'<div class="admonition {esc(kind)}"><p class="admonition-title">{esc(title)}</p>{body}</div>'
 
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from checks.evaluating.registers import nonconformity_register
 from checks.model import Plan, Role, ScheduleRow
 
 from .badges import status_badge, suspect_badge, verdict_badge
@@ -443,27 +444,44 @@ def plan_page(site: Site) -> str:
 
 
 def nonconformities_page(site: Site) -> str:
+    """The register as it stood on the as-of date: what was found by then, closed or not by
+    then, and how many days each open one is past its due date."""
     uri, labels = SINGLE_PAGES["nonconformities"], site.labels
-    ncs = sorted(site.manual.nonconformities.values(), key=lambda n: n.id)
+    register = nonconformity_register(site.manual, site.as_of)
     headers = [
-        text(labels[k]) for k in ("id", "title", "found_in", "clause", "owner", "due", "status", "closed", "verified")
+        text(labels[k])
+        for k in ("id", "title", "found_in", "clause", "owner", "due", "status", "days_late", "closed", "verified")
     ]
-    rows = [
-        [
-            site.link(uri, text(nc.id), (uri, f"nc-{nc.id}")),
-            cell(nc.title),
-            site.evidence_link(uri, nc.found_in) if nc.found_in else "—",
-            site.clause_link(uri, nc.clause),
-            site.role_link(uri, nc.owner),
-            text(nc.due or "—"),
-            text(labels[f"nc_status.{nc.status}"]),
-            text(nc.closed or "—"),
-            text(" ".join(show(v) for v in (nc.verified, nc.verified_by) if v) or "—"),
-        ]
-        for nc in ncs
-    ]
-    blocks = [heading(1, text(labels["nonconformities"])), as_of_line(site), table(headers, rows) or "—"]
-    for nc in ncs:
+    rows = []
+    for entry in register:
+        nc = site.manual.nonconformities[entry.id]
+        closed = nc.closed if entry.state != "open" else None
+        verified = (nc.verified, nc.verified_by) if entry.state == "verified" else ()
+        rows.append(
+            [
+                site.link(uri, text(nc.id), (uri, f"nc-{nc.id}")),
+                cell(nc.title),
+                site.evidence_link(uri, nc.found_in) if nc.found_in else "—",
+                site.clause_link(uri, nc.clause),
+                site.role_link(uri, nc.owner),
+                text(nc.due or "—"),
+                badge(site, "fail") if entry.days_late is not None else text(labels[f"nc_status.{entry.state}"]),
+                f"<strong>{entry.days_late}</strong>" if entry.days_late is not None else "—",
+                text(closed or "—"),
+                text(" ".join(show(v) for v in verified if v) or "—"),
+            ]
+        )
+    late = [e for e in register if e.days_late is not None]
+    blocks = [heading(1, text(labels["nonconformities"])), as_of_line(site)]
+    if late:
+        roles = [(o, site.manual.roles.get(o)) for o in sorted({e.owner for e in late})]
+        owners = ", ".join(
+            site.html_link(uri, esc(role.name if role else o), site.target("role", o)) for o, role in roles
+        )
+        blocks.append(admonition("failure", labels.format("nc_overdue", n=len(late)), markup=owners))
+    blocks.append(table(headers, rows) or "—")
+    for entry in register:
+        nc = site.manual.nonconformities[entry.id]
         blocks.append(heading(2, f"{text(nc.id)} {text(nc.title)}", f"nc-{nc.id}"))
         details = [(k, getattr(nc, k)) for k in ("description", "root_cause", "action")]
         blocks.append("\n".join(f"- **{text(labels[k])}**: {text(v)}" for k, v in details if v))
@@ -486,29 +504,42 @@ def _evidence_list(site: Site, uri: str, result: dict[str, Any]) -> str:
 
 
 def traceability_page(site: Site) -> str:
+    """Every clause of every policy, in the policies' order, with the checkpoints that check
+    it; a clause no checkpoint checks has a row of its own, and is listed again at the end
+    (the uncovered clauses), so that the matrix shows what is not automated as well."""
     uri, labels = SINGLE_PAGES["traceability"], site.labels
-
-    def key(result: dict[str, Any]) -> tuple[Any, ...]:
-        doc_id, _, number_ = result["clause"].partition("#")
-        return (doc_id, natural_key(number_), result["id"])
-
-    rows, seen = [], set()
-    for result in sorted(site.doc["checkpoints"], key=key):
-        clause = site.clause_link(uri, result["clause"], with_title=True)
-        if result["clause"] not in seen:
-            seen.add(result["clause"])
-            clause = anchor(trace_anchor(result["clause"])) + clause
-        evidence = _evidence_list(site, uri, result)
-        rows.append(
-            [
-                clause,
-                f"{site.checkpoint_link(uri, result['id'])} {cell(result['title'])}",
-                evidence,
-                badge(site, result["status"]),
-            ]
-        )
+    by_clause: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for result in site.doc["checkpoints"]:
+        by_clause[result["clause"]].append(result)
+    refs = [
+        f"{policy.id}#{number}"
+        for policy in sorted(site.manual.policies.values(), key=lambda p: p.id)
+        for number in sorted(policy.clauses, key=natural_key)
+    ]
+    refs += sorted(set(by_clause) - set(refs))  # not a heading of a policy (validation says so)
+    rows, uncovered = [], []
+    for ref in refs:
+        clause = anchor(trace_anchor(ref)) + site.clause_link(uri, ref, with_title=True)
+        results = sorted(by_clause.get(ref, []), key=lambda r: r["id"])
+        if not results:
+            uncovered.append(ref)
+            rows.append([clause, text(labels["no_checkpoint_row"]), "—", "—"])
+        for index, result in enumerate(results):
+            rows.append(
+                [
+                    clause if index == 0 else "",
+                    f"{site.checkpoint_link(uri, result['id'])} {cell(result['title'])}",
+                    _evidence_list(site, uri, result),
+                    badge(site, result["status"]),
+                ]
+            )
     headers = [text(labels[k]) for k in ("clause", "checkpoints", "evidence", "status")]
+    blocks = [heading(1, text(labels["traceability"])), as_of_line(site), table(headers, rows) or "—"]
+    if uncovered:
+        blocks += [
+            heading(2, text(labels["uncovered"]), "uncovered"),
+            text(labels.format("uncovered_note", n=len(uncovered))),
+            "\n".join(f"- {site.link(uri, text(site.clause_label(r)), (uri, trace_anchor(r)))}" for r in uncovered),
+        ]
     # Out of the search index: a row of every checkpoint, which the checkpoint's own page holds.
-    return "---\nsearch: {exclude: true}\n---\n\n" + join_blocks(
-        heading(1, text(labels["traceability"])), as_of_line(site), table(headers, rows) or "—"
-    )
+    return "---\nsearch: {exclude: true}\n---\n\n" + join_blocks(*blocks)

@@ -156,7 +156,7 @@ def test_new_never_overwrites_and_leaves_nothing_when_interrupted(
     ]
     made = run_qms(*args)
     assert made.returncode == 0, made.stderr
-    target = minimal / "evidence/2026/internal-audit-report/IAR-2026.md"
+    target = minimal / "evidence/2026/audit/IAR-2026.md"  # beside the records of its type
     first = target.read_bytes()
     assert "fill in: audited_departments" in made.stderr
     again = run_qms(*args)

@@ -153,7 +153,7 @@ def test_new_files_and_folders_get_the_usual_modes(minimal: Path, tmp_path: Path
     args = ["--title", "内审", "--owner", "quality-group", "--date", "2027-04-01"]
     result = run_qms("--root", minimal, "new", "internal-audit-report", "--id", "IAR-2027", *args)
     assert result.returncode == 0, result.stderr
-    record = minimal / "evidence/2027/internal-audit-report/IAR-2027.md"
+    record = minimal / "evidence/2027/audit/IAR-2027.md"  # where its type's records are kept
     assert mode(record) == 0o644
     assert mode(record.parent) == 0o755 and mode(record.parent.parent) == 0o755
     record.unlink()  # its fields are still to be filled in
@@ -182,7 +182,7 @@ def test_new_takes_a_long_id_that_fits_the_file_system(minimal: Path) -> None:
     args = ["--title", "内审", "--owner", "quality-group", "--date", "2027-04-01"]
     result = run_qms("--root", minimal, "new", "internal-audit-report", "--id", long_id, *args)
     assert result.returncode == 0, result.stderr
-    assert (minimal / f"evidence/2027/internal-audit-report/{long_id}.md").is_file()
+    assert (minimal / f"evidence/2027/audit/{long_id}.md").is_file()
     too_long = run_qms("--root", minimal, "new", "internal-audit-report", "--id", long_id + "y" * 10, *args)
     assert too_long.returncode == 2
     assert "too long for a file name" in too_long.stderr and "Traceback" not in too_long.stderr

@@ -11,6 +11,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from .. import __version__
+from .editors import vscode_settings, write_schemas
 from .fsio import new_folder_mode
 
 # Package data cannot hold dotfiles reliably, so they are stored without the dot.
@@ -35,6 +36,7 @@ def init_manual(target: Path, *, date: dt.date, language: str = "zh", site_name:
     try:
         staging.chmod(new_folder_mode())  # mkdtemp makes it 0700
         written = _copy(resources.files("checks").joinpath("templates", "init"), staging, values)
+        written += _editor_files(staging)
         if target.exists():
             target.rmdir()  # empty, checked above; rename needs the name free
         os.rename(staging, target)
@@ -42,6 +44,18 @@ def init_manual(target: Path, *, date: dt.date, language: str = "zh", site_name:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [target / p.relative_to(staging) for p in written]
+
+
+SCHEMA_FOLDER = "schemas"
+
+
+def _editor_files(staging: Path) -> list[Path]:
+    """The kinds' schemas, and VS Code's settings that put them on the kinds' folders."""
+    written = write_schemas(staging / SCHEMA_FOLDER)
+    settings = staging / ".vscode" / "settings.json"
+    settings.parent.mkdir(mode=new_folder_mode())
+    settings.write_text(vscode_settings(SCHEMA_FOLDER), encoding="utf-8")
+    return [*written, settings]
 
 
 def _copy(source: Traversable, dest: Path, values: dict[str, str]) -> list[Path]:
