@@ -926,8 +926,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         _emit(register_json(args.register, as_of, entries), args.output)
         return EXIT_OK
     style = text_style(args.output)
-    table = {"nc": nc_table, "waivers": waiver_table, "due": due_table}[args.register]
-    _emit(table(entries, as_of, style.width, style.color), args.output)
+    tables: dict[str, Callable[[Any, dt.date, int, bool], str]] = {
+        "nc": nc_table,
+        "waivers": waiver_table,
+        "due": due_table,
+    }
+    _emit(tables[args.register](entries, as_of, style.width, style.color), args.output)
     return EXIT_OK
 
 

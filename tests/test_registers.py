@@ -13,8 +13,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import REPO, run_qms
 from lxml import html as lxml_html
+
+from conftest import REPO, run_qms
 
 
 def _close_nothing(root: Path) -> None:
