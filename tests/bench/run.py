@@ -1,6 +1,6 @@
 """Benchmark: `qms check` and the site build on large synthetic manuals, against their targets.
 
-    .venv/bin/python tests/bench/run.py [--small] [--repeat N] [--site-repeat N] [--seed N]
+    .venv/bin/python tests/bench/run.py [--small] [--only e] [--repeat N] [--site-repeat N] [--seed N]
                                         [--workdir DIR] [--profile DIR] [--no-git]
 
 Generates three manuals with tests/bench/synth.py and measures, on this machine:
@@ -26,7 +26,8 @@ Every measurement runs in a fresh subprocess (this script again, with --step), s
 steps do not share caches or memory. The floor and the two checks run --repeat times
 (default 5), taking turns, and each is reported by its fastest run (with the slowest
 beside it): on a shared machine the fastest run is the one least disturbed by others.
---small runs everything at 1/10 scale in about a minute. --profile DIR also writes
+--small runs everything at 1/10 scale in about a minute; --only e runs section (e) alone
+(no check manual, no (a)-(d)). --profile DIR also writes
 cProfile results (.prof, and the top functions as text) for the check and for the
 plugin's part of the build; profiled runs are extra runs, so the timings above them
 are not inflated. --workdir DIR keeps the generated manuals there and reuses them on
@@ -528,6 +529,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the generated manuals here (default: a temp dir)")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="also profile the check and the plugin")
     parser.add_argument("--no-git", dest="git", action="store_false", help="do not make the manuals git checkouts")
+    parser.add_argument("--only", choices=["e"], help="run one section alone: e, the site's weight")
     args = parser.parse_args()
     scale = 10 if args.small else 1
     sizes = {name: {k: max(v // scale, 10) for k, v in s.items()} for name, s in FULL.items()}
@@ -537,20 +539,25 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         started, code = time.perf_counter(), code_version()
-        check_root = prepare(workdir, "check", sizes["check"], args.seed, args.git)
+        check_root = None if args.only else prepare(workdir, "check", sizes["check"], args.seed, args.git)
         site_root = prepare(workdir, "site", sizes["site"], args.seed, args.git)
         large_root = prepare(workdir, "large", sizes["large"], args.seed, args.git)
         print("measuring ...", file=sys.stderr, flush=True)
         runs: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for _ in range(max(args.repeat, 1)):
+        for _ in range(0 if check_root is None else max(args.repeat, 1)):
             for step in ("floor", "check", "floor-process", "cli"):
                 runs[step].append(measure(step, check_root))
         # The three builds of (e) side by side, taking turns: the fastest of each counts.
         for _ in range(max(args.site_repeat, 1)):
             for step in ("sphinx-needs", "build-plain", "build"):
                 runs[step].append(measure(step, site_root))
-        found = {
-            **{step: fastest(found) for step, found in runs.items()},
+        found = {step: fastest(found) for step, found in runs.items()}
+        if check_root is None:
+            found |= {"large": measure("build", large_root), "serve-live": measure("serve-live", site_root)}
+            print_weight(found, sizes)
+            print(f"whole run: {time.perf_counter() - started:.0f} s; code measured: {code}")
+            return
+        found |= {
             "serve": measure("serve", site_root),
             "serve-date": measure("serve-date", site_root),
             "large": measure("build", large_root),
