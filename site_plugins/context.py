@@ -22,6 +22,7 @@ from .markup import esc, md_link, text
 CHECKPOINTS_INDEX = "checkpoints/index.md"
 EVIDENCE_INDEX = "evidence/index.md"
 ROLES_INDEX = "roles/index.md"
+POLICIES_INDEX = "policies.md"  # the register of the policies, which the navigation lists instead of them
 SINGLE_PAGES = {
     "kpis": "kpis.md",
     "plan": "plan.md",

@@ -18,7 +18,7 @@ from checks.model import Plan, Role, ScheduleRow
 
 from .badges import status_badge, suspect_badge, verdict_badge
 from .charts import kpi_chart
-from .context import CHECKPOINTS_INDEX, ROLES_INDEX, SINGLE_PAGES, Site, trace_anchor
+from .context import CHECKPOINTS_INDEX, POLICIES_INDEX, ROLES_INDEX, SINGLE_PAGES, Site, trace_anchor
 from .markup import (
     UNSEARCHED,
     admonition,
@@ -75,6 +75,30 @@ def kpi_value(kpi: dict[str, Any], value: dict[str, Any] | None) -> str:
     if value is None or value["value"] is None:
         return "—"
     return f"{number(value['value'])}{kpi['unit']}" if kpi["unit"] == "%" else f"{number(value['value'])} {kpi['unit']}"
+
+
+# --- policies --------------------------------------------------------------------------
+
+
+def policies_index(site: Site) -> str:
+    """The register of the controlled documents: number, title, version and status, each
+    linking to its page. The navigation lists this page, not every policy: listed there,
+    each of hundreds of policies would carry all the others in its navigation."""
+    uri, labels = POLICIES_INDEX, site.labels
+    policies = sorted(site.manual.policies.values(), key=lambda p: (p.doc_no or p.id, p.id))
+    headers = [text(labels[k]) for k in ("doc_no", "title", "version", "doc_status", "effective", "owner")]
+    rows = [
+        [
+            site.link(uri, text(p.doc_no or p.id), site.target("policy", p.id)),
+            site.link(uri, cell(p.title), site.target("policy", p.id)),
+            text(p.version or "—"),
+            text(labels[f"doc_status.{p.status}"]),
+            text(p.effective or "—"),
+            site.role_link(uri, p.owner),
+        ]
+        for p in policies
+    ]
+    return join_blocks(heading(1, text(labels["policies"])), table(headers, rows) or "—")
 
 
 # --- checkpoints -----------------------------------------------------------------------

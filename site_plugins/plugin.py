@@ -39,7 +39,7 @@ from . import dashboard, evidence, history, pages
 from .badges import checkpoint_svg, manual_svg
 from .calendars import calendar_files
 from .config import QmsConfig
-from .context import CHECKPOINTS_INDEX, EVIDENCE_INDEX, ROLES_INDEX, SINGLE_PAGES, Site
+from .context import CHECKPOINTS_INDEX, EVIDENCE_INDEX, POLICIES_INDEX, ROLES_INDEX, SINGLE_PAGES, Site
 from .labels import Labels
 from .memo import PageMemo, checkpoint_inputs, everything, evidence_inputs, policy_inputs
 from .policy import clause_badges, decorate_policy, mark_clauses, resolve_references
@@ -221,7 +221,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             if claim(uri):
                 # Only the pages NAV_ORDER names are in the navigation; the others are no
                 # omission for MkDocs to report.
-                shown = uri == "index.md" or uri in NAV_PAGES
+                shown = uri in ("index.md", POLICIES_INDEX) or uri in NAV_PAGES
                 inclusion = InclusionLevel.UNDEFINED if shown else InclusionLevel.NOT_IN_NAV
                 content = self.memo.get(uri, inputs, make)
                 generated.append(File.generated(config, uri, content=content, inclusion=inclusion))
@@ -236,6 +236,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         for uri in (CSS, JS):
             others.append(File.generated(config, uri, abs_src_path=str(ASSETS / Path(uri).name)))
         self.generated = {f.src_uri for f in generated}
+        if POLICIES_INDEX in self.generated:  # the register lists them; the navigation lists the register
+            for file in user_pages:
+                if file.src_uri in self.policy_uris and file.inclusion.is_in_nav():
+                    file.inclusion = InclusionLevel.NOT_IN_NAV
         if config.nav is None or config.nav is self.nav:  # a nav written in mkdocs.yml is the user's
             config.nav = self.nav = self._navigation(user_pages, generated)
         self.progress.phase(
@@ -267,15 +271,19 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         return output
 
     def _navigation(self, user_pages: list[File], generated: list[File]) -> list[Any]:
-        """MkDocs' automatic navigation for the pages written by hand, with the policies
-        together in one section (so that other pages do not list them all), then the
-        generated pages in a reader's order, under titles in the site's language."""
+        """MkDocs' automatic navigation for the pages written by hand, with the register of the
+        policies in place of the policies (or, without it, the policies together in one
+        section), then the generated pages in a reader's order, under titles in the site's
+        language. Each page's navigation is in its HTML: listing every policy would make every
+        page as heavy as the number of policies."""
         written = sorted((f for f in user_pages if f.inclusion.is_in_nav()), key=file_sort_key)
         home = [f.src_uri for f in [*generated, *written] if f.src_uri == "index.md"]
         policies = [f.src_uri for f in written if f.src_uri in self.policy_uris]
         others = [f.src_uri for f in written if f.src_uri not in self.policy_uris and f.src_uri != "index.md"]
         nav: list[Any] = nest_paths(home)
-        if policies:
+        if any(f.src_uri == POLICIES_INDEX for f in generated):
+            nav.append({self.labels["policies"]: POLICIES_INDEX})
+        elif policies:
             nav.append({self.labels["policies"]: policies})
         nav += nest_paths(others)
         made = {f.src_uri for f in generated}
@@ -284,6 +292,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
 
     def _generate_pages(self, site: Site, config: MkDocsConfig, user_pages: list[File], add: Callable) -> None:
         manual, on = site.manual, site.generate
+        if "policies" in on and site.policy_uris:
+            add(POLICIES_INDEX, lambda: pages.policies_index(site), everything(self.memo))
         if "dashboard" in on and not any(f.src_uri == "index.md" for f in user_pages):
             add(
                 "index.md",

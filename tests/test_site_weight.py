@@ -10,13 +10,31 @@ from pathlib import Path
 import pytest
 
 from site_plugins.progress import Progress
-from test_site import AS_OF, Built, content, fixture_copy, follow, mkdocs_build, parse, section, write_config
+from test_site import (
+    AS_OF,
+    Built,
+    content,
+    fixture_copy,
+    follow,
+    mkdocs_build,
+    parse,
+    resolve,
+    section,
+    write_config,
+)
 
 SIBLINGS = 40
+POLICIES = 5
 
 
 def add_siblings(root: Path) -> None:
-    """Forty more checkpoints on another clause, and forty more records of another type."""
+    """Forty more checkpoints on another clause, forty more records of another type, and five
+    more policies."""
+    policy = (root / "policy/QP-01.md").read_text(encoding="utf-8")
+    for n in range(POLICIES):
+        text = policy.replace("id: QP-01", f"id: QP-9{n}", 1).replace("doc_no: QP-01", f"doc_no: QP-9{n}", 1)
+        text = text.replace("title: 质量管理制度", f"title: 附加制度 {n}", 1)
+        (root / f"policy/QP-9{n}.md").write_text(text, encoding="utf-8")
     for n in range(SIBLINGS):
         (root / f"policy/checkpoints/cp-review-{n:02d}.yaml").write_text(
             f"id: cp-review-{n:02d}\nkind: checkpoint\ntitle: 管理评审 {n}\nclause: QP-01#7.3.2\narea: system\n"
@@ -54,10 +72,27 @@ def test_a_page_weighs_the_same_however_many_siblings_it_has(few_and_many: tuple
     assert len(many.status["checkpoints"]) == len(few.status["checkpoints"]) + SIBLINGS
     for rel in ("checkpoints/cp-audit", "evidence/2025/internal-audit-report", "roles/quality-group"):
         assert many.page(rel).read_bytes() == few.page(rel).read_bytes(), rel
-    # The navigation of every page lists the section indexes, never the pages of single objects.
-    single = re.compile(r"(checkpoints|roles|changes)/[^/]+/|evidence/\d{4}/")
+    # The navigation of every page lists the section indexes, never the pages of single
+    # objects, nor the policies (the register of the policies lists them).
+    single = re.compile(r"(checkpoints|roles|changes)/[^/]+/|evidence/\d{4}/|QP-\d+/")
     for page in many.html_files():
-        assert not [h for h in primary_nav_links(page) if single.search(h)], page
+        links = primary_nav_links(page)
+        assert not [h for h in links if single.search(h)], page
+        register = many.page("policies")
+        assert [h for h in links if (resolve(many.site, page, h) or (None,))[0] == register], page
+
+
+def test_the_register_of_the_policies_lists_each_with_its_version_and_status(few_and_many: tuple[Built, Built]) -> None:
+    _, many = few_and_many
+    path = many.page("policies")
+    body = content(parse(path))
+    assert body.first("h1").text().strip() == "Policies"
+    rows = [[td.text().strip() for td in tr.iter("td")] for tr in body.iter("tr")][1:]
+    assert [r[0] for r in rows] == ["QP-01", *(f"QP-9{n}" for n in range(POLICIES))]
+    assert rows[1][1:4] == ["附加制度 0", "V1.1", "effective"]
+    for tr in list(body.iter("tr"))[1:]:
+        link = tr.first("a")
+        assert follow(many.site, path, link) == many.page(link.text().strip())
 
 
 def test_the_records_of_a_type_and_year_are_sections_of_one_page(few_and_many: tuple[Built, Built]) -> None:
