@@ -35,7 +35,7 @@ from checks.model import KINDS, Policy
 from checks.outputs.html import sanitize
 from checks.results import document_json, to_document
 
-from . import dashboard, evidence, history, pages
+from . import dashboard, evidence, history, pages, rawhtml
 from .badges import checkpoint_svg, manual_svg
 from .calendars import calendar_files
 from .config import QmsConfig
@@ -85,6 +85,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.sources: dict[str, str] = {}  # src_uri of a page with hand-written text -> file named in warnings
         self.generated: set[str] = set()  # src_uris of the generated pages
         self.nav: list[Any] | None = None  # the navigation this plugin made
+        self.raw_prefix = rawhtml.new_prefix()  # the same for the life of the plugin object (see memo)
+        self.raw: dict[str, rawhtml.RawBlocks] = {}  # src_uri -> the raw HTML set aside from its Markdown
         self.progress = Progress(log.info)
 
     # --- configuration and loading -------------------------------------------------------
@@ -204,6 +206,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.policy_uris = {uri: policy_id for policy_id, uri in site.policy_uris.items()}
         taken = {f.src_uri for f in user_pages} | {f.src_uri for f in others}
         self.memo.start(site)
+        self.raw = {}
 
         generated: list[File] = []
 
@@ -265,10 +268,12 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             self.progress.start_pages(_("rendered with the theme: {done} of {total} pages ({seconds:.1f} s)"), total)
         return env
 
+    @event_priority(100)  # before any plugin that rewrites the page (a minifier would drop the comments)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.config.enabled:
             self.progress.page()
-        return output
+        raw = self.raw.pop(page.file.src_uri, None)
+        return output if raw is None else raw.put_back_late(output)
 
     def _navigation(self, user_pages: list[File], generated: list[File]) -> list[Any]:
         """MkDocs' automatic navigation for the pages written by hand, with the register of the
@@ -392,7 +397,19 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         if uri == "index.md" and "dashboard" in site.generate and page.file.generated_by is None:
             board = self.memo.get("dashboard", everything(self.memo), lambda: dashboard.dashboard(site, uri, 2))
             markdown = markdown.rstrip() + "\n\n" + board
+        if uri in self.generated:
+            markdown, self.raw[uri] = rawhtml.set_aside(markdown, self.raw_prefix, self._written(site, uri))
         return markdown
+
+    def _written(self, site: Site, uri: str) -> list[str]:
+        """The texts written by hand on a generated page (records' Markdown), as the page holds them."""
+        texts = []
+        for record_id in site.evidence_groups.get(uri, ()):
+            body = (site.manual.evidence[record_id].source.body or "").strip()
+            if "[[" in body:
+                body = resolve_references(body, site, uri, "", lambda _: None)
+            texts.append(body)
+        return texts
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         uri = page.file.src_uri
@@ -407,6 +424,11 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 page.meta["title"] = page.title
         if written:
             html = self.memo.get(f"sanitized:{uri}", (html,), functools.partial(sanitize, html), page=False)
+        raw = self.raw.get(uri)
+        if raw is not None:
+            html = raw.put_back(html)
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids |= raw.anchor_ids()
         site = self.site
         if site is None or policy_id is None or "policies" not in site.generate:
             return html
