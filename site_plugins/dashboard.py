@@ -47,10 +47,11 @@ def dashboard(site: Site, uri: str, heading_level: int) -> str:
         _counts_table(site, uri, "owner"),
         heading(h, text(labels["kpi_tiles"]), "qms-kpis"),
         _kpi_tiles(site, uri),
-        heading(h, text(labels.format("due_next", days=site.due_days)), "qms-due"),
+        # The lists below repeat what the pages of the checkpoints and documents hold: out of the search index.
+        heading(h, text(labels.format("due_next", days=site.due_days)), "qms-due", searched=False),
         _due_table(site, uri),
         _calendar_link(site, uri),
-        heading(h, text(labels["attention"]), "qms-attention"),
+        heading(h, text(labels["attention"]), "qms-attention", searched=False),
         _attention_table(site, uri),
         _documents_table(site, uri, h),
     )
@@ -89,7 +90,8 @@ def _documents_table(site: Site, uri: str, level: int) -> str:
         ]
         for d in site.documents.values()
     ]
-    return join_blocks(heading(level, text(labels["documents"]), "qms-documents"), table(headers, rows)).strip()
+    title = heading(level, text(labels["documents"]), "qms-documents", searched=False)
+    return join_blocks(title, table(headers, rows)).strip()
 
 
 def _trend_table(site: Site) -> str:
