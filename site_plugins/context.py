@@ -16,7 +16,7 @@ from checks import Manual
 from checks.loading.data import DataCache
 
 from .labels import Labels
-from .markup import esc, md_link, text
+from .markup import esc, md_link, natural_key, text
 
 # Where the generated pages live, by what they show (docs-relative src_uri).
 CHECKPOINTS_INDEX = "checkpoints/index.md"
@@ -29,6 +29,13 @@ SINGLE_PAGES = {
     "nonconformities": "nonconformities.md",
     "traceability": "traceability.md",
     "raci": "raci.md",
+}
+
+# Lists of every checkpoint are split over pages of `page_rows` rows, so that no page grows with
+# the manual: the first page is the one above, the others are numbered in a folder of their own.
+LIST_PAGES = {
+    "checkpoints": (CHECKPOINTS_INDEX, "checkpoints/all"),
+    "traceability": (SINGLE_PAGES["traceability"], "traceability"),
 }
 
 Target = tuple[str, str | None]  # (src_uri, anchor)
@@ -44,6 +51,7 @@ class Site:
     due_days: int = 60
     data_preview_rows: int = 10
     use_directory_urls: bool = True
+    page_rows: int = 150  # rows per page of the checkpoint index and the traceability matrix
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     used_by: dict[str, list[str]] = field(default_factory=dict)  # evidence id -> checkpoint ids
     by_clause: dict[str, list[str]] = field(default_factory=dict)  # 'DOC#7.3.1' -> checkpoint ids
@@ -59,6 +67,8 @@ class Site:
     data: DataCache = field(default_factory=DataCache)  # the data files the evaluation read
     evidence_uris: dict[str, str] = field(default_factory=dict)  # record id -> the page of its type and year
     evidence_groups: dict[str, list[str]] = field(default_factory=dict)  # that page -> its record ids, by date
+    trace_order: list[str] = field(default_factory=list)  # checkpoint ids in the traceability matrix's order
+    trace_uris: dict[str, str] = field(default_factory=dict)  # clause ref -> the matrix page of its first row
     _urls: dict[str, str] = field(default_factory=dict)  # src_uri -> its URL in the site
 
     @classmethod
@@ -110,7 +120,24 @@ class Site:
             uri = site.evidence_uris[record.id] = records_uri(record.type, record.date)
             groups[uri].append(record.id)
         site.evidence_groups = dict(groups)
+        site.trace_order = [r["id"] for r in sorted(doc["checkpoints"], key=_trace_key)]
+        for n, cp_id in enumerate(site.trace_order):
+            page = site.list_page("traceability", n // site.page_rows + 1)
+            site.trace_uris.setdefault(site.results[cp_id]["clause"], page)
         return site
+
+    def list_count(self) -> int:
+        """The pages each list of every checkpoint is split over."""
+        return max(1, -(-len(self.results) // self.page_rows))
+
+    def list_page(self, kind: str, number: int) -> str:
+        """The src_uri of page `number` (from 1) of a list of every checkpoint (`LIST_PAGES`)."""
+        first, folder = LIST_PAGES[kind]
+        return first if number == 1 else f"{folder}/{number}.md"
+
+    def trace_target(self, clause_ref: str) -> Target:
+        """The first row of a clause in the traceability matrix."""
+        return self.trace_uris.get(clause_ref, SINGLE_PAGES["traceability"]), trace_anchor(clause_ref)
 
     @property
     def as_of(self) -> dt.date:
@@ -234,6 +261,11 @@ def records_uri(type_id: str, day: dt.date | None) -> str:
     """The page of the records of one type and year: an auditor reads them together, and
     the page's weight does not grow with the number of years or types."""
     return f"evidence/{day.year if day else 'undated'}/{type_id}.md"
+
+
+def _trace_key(result: dict[str, Any]) -> tuple[Any, ...]:
+    doc_id, _, number = result["clause"].partition("#")
+    return (doc_id, natural_key(number), result["id"])
 
 
 def clause_anchor(number: str) -> str:

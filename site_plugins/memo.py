@@ -68,6 +68,7 @@ class PageMemo:
             site.due_days,
             site.data_preview_rows,
             site.use_directory_urls,
+            site.page_rows,
             site.docs_dir,
         )
         self._serial("manual", (options, versions))

@@ -18,7 +18,7 @@ from checks.model import Plan, Role, ScheduleRow
 
 from .badges import status_badge, suspect_badge, verdict_badge
 from .charts import kpi_chart
-from .context import CHECKPOINTS_INDEX, POLICIES_INDEX, ROLES_INDEX, SINGLE_PAGES, Site, trace_anchor
+from .context import POLICIES_INDEX, ROLES_INDEX, SINGLE_PAGES, Site, trace_anchor
 from .markup import (
     UNSEARCHED,
     admonition,
@@ -28,7 +28,6 @@ from .markup import (
     esc,
     html_cell,
     md_link,
-    natural_key,
     number,
     raw_table,
     show,
@@ -104,22 +103,53 @@ def policies_index(site: Site) -> str:
 # --- checkpoints -----------------------------------------------------------------------
 
 
-def checkpoint_index(site: Site) -> str:
-    uri, labels = CHECKPOINTS_INDEX, site.labels
-    headers = [text(labels[k]) for k in ("id", "title", "clause", "area", "owner", "severity", "status")]
+def checkpoint_index(site: Site, number: int = 1) -> str:
+    """Page `number` of the list of every checkpoint (`Site.page_rows` rows a page)."""
+    uri, labels = site.list_page("checkpoints", number), site.labels
+    headers = [esc(labels[k]) for k in ("id", "title", "clause", "area", "owner", "severity", "status")]
     rows = [
         [
-            site.checkpoint_link(uri, r["id"]),
-            cell(r["title"]),
-            site.clause_link(uri, r["clause"]),
-            text(labels.area(r["area"])),
-            site.role_link(uri, r["owner"]),
-            text(labels[f"severity.{r['severity']}"]),
+            site.checkpoint_html(uri, r["id"]),
+            html_cell(r["title"]),
+            site.html_link(uri, esc(site.clause_label(r["clause"], False)), site.clause_target(r["clause"])),
+            esc(labels.area(r["area"])),
+            site.role_html(uri, r["owner"]) if r["owner"] else "—",
+            esc(labels[f"severity.{r['severity']}"]),
             badge(site, r["status"]),
         ]
-        for r in site.doc["checkpoints"]
+        for r in _rows_of_page(site, site.doc["checkpoints"], number)
     ]
-    return join_blocks(heading(1, text(labels["checkpoints"])), as_of_line(site), table(headers, rows))
+    bounds = [(a["id"], b["id"]) for a, b in _page_bounds(site, site.doc["checkpoints"])]
+    pager = _pager(site, "checkpoints", number, bounds)
+    title = text(labels["checkpoints"]) + _page_number(site, number)
+    return join_blocks(heading(1, title), as_of_line(site), pager, raw_table(headers, rows), pager)
+
+
+def _rows_of_page(site: Site, rows: list[Any], number: int) -> list[Any]:
+    return rows[(number - 1) * site.page_rows : number * site.page_rows]
+
+
+def _page_bounds(site: Site, rows: list[Any]) -> list[tuple[Any, Any]]:
+    """The first and the last row of each page of a list."""
+    n = site.page_rows
+    return [(rows[i], rows[min(i + n, len(rows)) - 1]) for i in range(0, len(rows), n)]
+
+
+def _page_number(site: Site, number: int) -> str:
+    count = site.list_count()
+    return f" ({number}/{count})" if count > 1 else ""
+
+
+def _pager(site: Site, kind: str, number: int, bounds: list[tuple[str, str]]) -> str:
+    """Links to each page of a list split over pages, named by their first and last rows."""
+    if len(bounds) < 2:
+        return ""
+    uri, links = site.list_page(kind, number), []
+    for n, (first, last) in enumerate(bounds, start=1):
+        label = f"{n}: {esc(first)} – {esc(last)}"
+        target = (site.list_page(kind, n), None)
+        links.append(f"<strong>{label}</strong>" if n == number else site.html_link(uri, label, target))
+    return f'<nav class="qms-pager" {UNSEARCHED}>' + " · ".join(links) + "</nav>"
 
 
 def _siblings(site: Site, uri: str, clause: str, cp_id: str) -> str:
@@ -501,38 +531,41 @@ def _evidence_list(site: Site, uri: str, result: dict[str, Any]) -> str:
     """The first records a checkpoint used, and how many more: a checkpoint of a busy type uses
     hundreds, and listing them all made the matrix grow with checkpoints times records."""
     ids = [e["id"] for e in result["evidence"]]
-    shown = ", ".join(site.evidence_link(uri, i) for i in ids[:LISTED]) or "—"
+    shown = ", ".join(site.evidence_html(uri, i) for i in ids[:LISTED]) or "—"
     if len(ids) > LISTED:
-        more = text(site.labels.format("more_records", n=len(ids) - LISTED))
+        more = esc(site.labels.format("more_records", n=len(ids) - LISTED))
         target = site.target("checkpoint", result["id"])
-        shown += ", " + site.link(uri, more, (target[0], "evidence") if target else None)
+        shown += ", " + site.html_link(uri, more, (target[0], "evidence") if target else None)
     return shown
 
 
-def traceability_page(site: Site) -> str:
-    uri, labels = SINGLE_PAGES["traceability"], site.labels
-
-    def key(result: dict[str, Any]) -> tuple[Any, ...]:
-        doc_id, _, number_ = result["clause"].partition("#")
-        return (doc_id, natural_key(number_), result["id"])
-
+def traceability_page(site: Site, number: int = 1) -> str:
+    """Page `number` of the matrix (`Site.page_rows` rows a page); each clause's first row is
+    its anchor, which the clause badges of the policies link to (`Site.trace_target`)."""
+    uri, labels = site.list_page("traceability", number), site.labels
+    ordered = [site.results[i] for i in site.trace_order]
     rows, seen = [], set()
-    for result in sorted(site.doc["checkpoints"], key=key):
-        clause = site.clause_link(uri, result["clause"], with_title=True)
-        if result["clause"] not in seen:
+    for result in _rows_of_page(site, ordered, number):
+        clause = site.html_link(uri, esc(site.clause_label(result["clause"])), site.clause_target(result["clause"]))
+        if result["clause"] not in seen and site.trace_uris.get(result["clause"]) == uri:
             seen.add(result["clause"])
             clause = anchor(trace_anchor(result["clause"])) + clause
-        evidence = _evidence_list(site, uri, result)
         rows.append(
             [
                 clause,
-                f"{site.checkpoint_link(uri, result['id'])} {cell(result['title'])}",
-                evidence,
+                f"{site.checkpoint_html(uri, result['id'])} {html_cell(result['title'])}",
+                _evidence_list(site, uri, result),
                 badge(site, result["status"]),
             ]
         )
-    headers = [text(labels[k]) for k in ("clause", "checkpoints", "evidence", "status")]
+    headers = [esc(labels[k]) for k in ("clause", "checkpoints", "evidence", "status")]
+    bounds = [
+        (site.clause_label(a["clause"], False), site.clause_label(b["clause"], False))
+        for a, b in _page_bounds(site, ordered)
+    ]
+    pager = _pager(site, "traceability", number, bounds)
+    title = text(labels["traceability"]) + _page_number(site, number)
     # Out of the search index: a row of every checkpoint, which the checkpoint's own page holds.
     return "---\nsearch: {exclude: true}\n---\n\n" + join_blocks(
-        heading(1, text(labels["traceability"])), as_of_line(site), table(headers, rows) or "—"
+        heading(1, title), as_of_line(site), pager, raw_table(headers, rows) if rows else "—", pager
     )

@@ -186,6 +186,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             due_days=self.config.due_days,
             data_preview_rows=self.config.data_preview_rows,
             use_directory_urls=config.use_directory_urls,
+            page_rows=self.config.page_rows,
             data=data,
         )
         self.sources = {}
@@ -306,7 +307,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 everything(self.memo),
             )
         if "checkpoints" in on:
-            add(CHECKPOINTS_INDEX, lambda: pages.checkpoint_index(site), everything(self.memo))
+            for number in range(1, site.list_count() + 1):
+                make = functools.partial(pages.checkpoint_index, site, number)
+                add(site.list_page("checkpoints", number), make, everything(self.memo))
             for cp_id in site.results:
                 page = functools.partial(pages.checkpoint_page, site, cp_id)
                 add(f"checkpoints/{cp_id}.md", page, checkpoint_inputs(site, cp_id))
@@ -314,12 +317,15 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             "kpis": pages.kpis_page,
             "plan": pages.plan_page,
             "nonconformities": pages.nonconformities_page,
-            "traceability": pages.traceability_page,
             "raci": pages.raci_page,
         }
         for name, make in singles.items():
             if name in on:
                 add(SINGLE_PAGES[name], functools.partial(make, site), everything(self.memo))
+        if "traceability" in on:
+            for number in range(1, site.list_count() + 1):
+                make = functools.partial(pages.traceability_page, site, number)
+                add(site.list_page("traceability", number), make, everything(self.memo))
         if "roles" in on:
             add(ROLES_INDEX, lambda: pages.roles_index(site), ())
             for role_id in sorted(manual.roles):

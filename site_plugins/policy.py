@@ -12,7 +12,7 @@ from checks.loading.clauses import parse_clauses
 from checks.model import Policy
 
 from .badges import linked_badge, status_badge, worst_shown
-from .context import CHECKPOINTS_INDEX, SINGLE_PAGES, Site, clause_anchor, trace_anchor
+from .context import CHECKPOINTS_INDEX, SINGLE_PAGES, Site, clause_anchor
 from .markup import esc, md_link, table, text
 
 # [[cp-internal-audit-yearly]] or [[cp-internal-audit-yearly|the yearly audit]]
@@ -46,12 +46,12 @@ def _clause_href(site: Site, uri: str, ref: str, ids: list[str]) -> str | None:
         chosen = next(r["id"] for r in results if r["status"] == status)
         if (target := site.target("checkpoint", chosen)) is not None:
             return site.href(uri, target)
-    return _list_href(site, uri, trace_anchor(ref))
+    return _list_href(site, uri, ref)
 
 
-def _list_href(site: Site, uri: str, anchor: str | None = None) -> str | None:
+def _list_href(site: Site, uri: str, clause_ref: str | None = None) -> str | None:
     if "traceability" in site.generate:
-        return site.href(uri, (SINGLE_PAGES["traceability"], anchor))
+        return site.href(uri, site.trace_target(clause_ref) if clause_ref else (SINGLE_PAGES["traceability"], None))
     if "checkpoints" in site.generate:
         return site.href(uri, (CHECKPOINTS_INDEX, None))
     return None

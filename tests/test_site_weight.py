@@ -16,6 +16,7 @@ from test_site import (
     content,
     fixture_copy,
     follow,
+    ids_in,
     mkdocs_build,
     parse,
     resolve,
@@ -60,6 +61,58 @@ def build(tmp: Path, name: str, siblings: bool) -> Built:
 def few_and_many(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, Built]:
     tmp = tmp_path_factory.mktemp("weight")
     return build(tmp, "few", siblings=False), build(tmp, "many", siblings=True)
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The manual with its siblings, ten rows a page in the lists of every checkpoint."""
+    tmp = tmp_path_factory.mktemp("paged")
+    root = fixture_copy(tmp, "paged")
+    add_siblings(root)
+    config = write_config(root, "en", f"      as_of: {AS_OF}\n      page_rows: 10\n")
+    return Built(root, tmp / "site", mkdocs_build(config, tmp / "site"), "en")
+
+
+def list_pages(built: Built, first: str, folder: str) -> list[Path]:
+    """The pages of a list split over pages, in order, following its pager from the first."""
+    pages = [built.page(first)]
+    pager = content(parse(pages[0])).first("nav", class_="qms-pager")
+    links = [a for a in pager.iter("a")]
+    pages += [follow(built.site, pages[0], a) for a in links]
+    assert pages[1:] == [built.page(f"{folder}/{n}") for n in range(2, len(pages) + 1)]
+    return pages
+
+
+LISTS = [("traceability", "traceability", 1), ("checkpoints", "checkpoints/all", 0)]
+
+
+@pytest.mark.parametrize(("first", "folder", "column"), LISTS)
+def test_the_lists_of_every_checkpoint_are_split_over_pages_that_link_across(
+    paged: Built, first: str, folder: str, column: int
+) -> None:
+    pages = list_pages(paged, first, folder)
+    count = len(paged.status["checkpoints"])
+    assert len(pages) == -(-count // 10) >= 5
+    listed = []
+    for n, path in enumerate(pages, start=1):
+        body = content(parse(path))
+        assert body.first("h1").text().strip().endswith(f"({n}/{len(pages)})")
+        pager = body.first("nav", class_="qms-pager")
+        assert [follow(paged.site, path, a) for a in pager.iter("a")] == [p for p in pages if p != path]
+        rows = [list(tr.iter("td")) for tr in body.first("table").iter("tr")][1:]
+        assert 0 < len(rows) <= 10
+        for row in rows:
+            link = row[column].first("a")
+            assert follow(paged.site, path, link) == paged.page(f"checkpoints/{link.text().strip()}")
+            listed.append(link.text().strip())
+    assert sorted(listed) == sorted(r["id"] for r in paged.status["checkpoints"])  # each exactly once
+
+
+def test_a_clause_anchor_of_the_matrix_is_on_the_page_of_its_first_row(paged: Built) -> None:
+    pages = list_pages(paged, "traceability", "traceability")
+    anchors = [i for p in pages for i in ids_in(p) if i.startswith("trace-")]
+    clauses = {r["clause"] for r in paged.status["checkpoints"]}
+    assert sorted(anchors) == sorted("trace-" + c.replace("#", "-") for c in clauses)  # each once
 
 
 def primary_nav_links(page: Path) -> list[str]:
