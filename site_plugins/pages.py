@@ -198,20 +198,16 @@ def checkpoint_page(site: Site, cp_id: str) -> str:
 
 def _verified(site: Site, result: dict[str, Any]) -> str:
     """What the result rests on, as checks states it: the conditions it evaluated, and the
-    records whose existence alone it checked."""
+    records whose existence alone it checked. Part of the result: out of the search index."""
     verified, labels = result.get("verified"), site.labels
     if not verified:
         return ""
-    lines = [f"**{text(labels['verified_by'])}**: {text(labels['verified.' + verified['level']])}"]
-    if verified["conditions"]:
-        lines.append(
-            f"{text(labels['verified_conditions'])}:\n\n" + "\n".join(f"- {cell(c)}" for c in verified["conditions"])
-        )
-    if verified["existence"]:
-        lines.append(
-            f"{text(labels['verified_existence'])}:\n\n" + "\n".join(f"- {cell(c)}" for c in verified["existence"])
-        )
-    return "\n\n".join(lines)
+    parts = [f"<p><strong>{esc(labels['verified_by'])}</strong>: {esc(labels['verified.' + verified['level']])}</p>"]
+    for key in ("conditions", "existence"):
+        if verified[key]:
+            items = "".join(f"<li>{html_cell(c)}</li>" for c in verified[key])
+            parts.append(f"<p>{esc(labels['verified_' + key])}:</p><ul>{items}</ul>")
+    return f'<div class="qms-verified" {UNSEARCHED}>' + "".join(parts) + "</div>"
 
 
 def _warnings(site: Site, result: dict[str, Any]) -> str:
