@@ -9,6 +9,7 @@ import functools
 import os
 from collections.abc import Callable
 from contextvars import Token
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.nav: list[Any] | None = None  # the navigation this plugin made
         self.raw_prefix = rawhtml.new_prefix()  # the same for the life of the plugin object (see memo)
         self.raw: dict[str, rawhtml.RawBlocks] = {}  # src_uri -> the raw HTML set aside from its Markdown
+        self.converting: dict[str, tuple[Any, ...]] = {}  # src_uri -> the inputs of the HTML Markdown makes of it
+        self.reused: dict[str, Converted] = {}  # src_uri -> the HTML of an earlier build, Markdown left out
         self.progress = Progress(log.info)
 
     # --- configuration and loading -------------------------------------------------------
@@ -207,7 +210,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.policy_uris = {uri: policy_id for policy_id, uri in site.policy_uris.items()}
         taken = {f.src_uri for f in user_pages} | {f.src_uri for f in others}
         self.memo.start(site)
-        self.raw = {}
+        self.raw, self.converting, self.reused = {}, {}, {}
 
         generated: list[File] = []
 
@@ -240,6 +243,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         for uri in (CSS, JS):
             others.append(File.generated(config, uri, abs_src_path=str(ASSETS / Path(uri).name)))
         self.generated = {f.src_uri for f in generated}
+        # What a page's links resolve against: the HTML Markdown made of a page is kept by it.
+        everyone = [*user_pages, *generated, *others]
+        self.memo.note("files", ([f.src_uri for f in everyone], config.use_directory_urls))
+        self.memo.note("markdown", repr((config.markdown_extensions, config.mdx_configs)))
         if POLICIES_INDEX in self.generated:  # the register lists them; the navigation lists the register
             for file in user_pages:
                 if file.src_uri in self.policy_uris and file.inclusion.is_in_nav():
@@ -405,6 +412,12 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             markdown = markdown.rstrip() + "\n\n" + board
         if uri in self.generated:
             markdown, self.raw[uri] = rawhtml.set_aside(markdown, self.raw_prefix, self._written(site, uri))
+            inputs = (markdown, self.memo.token("files"), self.memo.token("markdown"))
+            kept = self.memo.kept(f"converted:{uri}", inputs)
+            if kept is not None:  # the same Markdown as in the last build: its HTML, without Markdown
+                self.reused[uri] = kept
+                return ""
+            self.converting[uri] = inputs
         return markdown
 
     def _written(self, site: Site, uri: str) -> list[str]:
@@ -419,6 +432,11 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         uri = page.file.src_uri
+        if uri in self.reused:
+            html = self.reused.pop(uri).restore(page, files)
+        elif uri in self.converting:
+            self.memo.converted += 1
+            self.memo.keep(f"converted:{uri}", self.converting.pop(uri), Converted.of(page, html))
         policy_id = self.policy_uris.get(uri)
         # By hand: policies and pages, and the records' texts on their type's pages.
         grouped = self.site is not None and uri in self.site.evidence_groups
@@ -508,6 +526,33 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 if folder.is_dir():
                     server.watch(str(folder))
         return server
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What Markdown made of a page: its HTML, and what MkDocs and the theme read beside it."""
+
+    html: str
+    toc: Any
+    title: str | None
+    anchors: frozenset[str] | None
+    links: dict[str, dict[str, str]] | None  # src_uri of a page linked to -> {anchor: link}
+
+    @classmethod
+    def of(cls, page: Page, html: str) -> Converted:
+        anchors = None if page.present_anchor_ids is None else frozenset(page.present_anchor_ids)
+        links = page.links_to_anchors
+        links_by_uri = None if links is None else {f.src_uri: dict(v) for f, v in links.items()}
+        return cls(html, page.toc, page.title, anchors, links_by_uri)
+
+    def restore(self, page: Page, files: Files) -> str:
+        page.toc = self.toc
+        page.title = self.title  # type: ignore[misc]
+        page.present_anchor_ids = None if self.anchors is None else set(self.anchors)
+        if self.links is not None:
+            found = {uri: files.get_file_from_path(uri) for uri in self.links}
+            page.links_to_anchors = {found[u]: dict(v) for u, v in self.links.items() if found[u] is not None}
+        return self.html
 
 
 class _RealPaths:
