@@ -244,7 +244,8 @@ def _periods_table(site: Site, uri: str, result: dict[str, Any]) -> str:
         ]
         for p in result["periods"]
     ]
-    return join_blocks(heading(2, text(labels["periods"]), "periods", searched=False), raw_table(headers, rows)).strip()
+    title = heading(2, text(labels["periods"]), "periods", searched=False)
+    return join_blocks(title, raw_table(headers, rows, searched=False)).strip()
 
 
 
@@ -270,7 +271,7 @@ def _evidence_used(site: Site, uri: str, result: dict[str, Any]) -> str:
     declared = [r for r in site.declared_by.get(result["id"], []) if r not in used]
     blocks = [
         heading(2, text(labels["evidence_used"]), "evidence", searched=False),
-        raw_table(headers, rows) if rows else "—",
+        raw_table(headers, rows, searched=False) if rows else "—",
     ]
     if declared:
         blocks.append(f"{text(labels['declared'])}: " + ", ".join(site.evidence_link(uri, r) for r in declared))
