@@ -14,6 +14,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -91,6 +93,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.converting: dict[str, tuple[Any, ...]] = {}  # src_uri -> the inputs of the HTML Markdown makes of it
         self.reused: dict[str, Converted] = {}  # src_uri -> the HTML of an earlier build, Markdown left out
         self.progress = Progress(log.info)
+        self.templates = _TemplateCache()
 
     # --- configuration and loading -------------------------------------------------------
 
@@ -271,6 +274,10 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         words = ("not_found", "made_with")
         env.globals["qms_words"] = {key: self.labels[key] for key in words}
+        # MkDocs makes a new template environment for each build: on a `mkdocs serve` rebuild the
+        # theme's templates are compiled again unless their bytecode is kept (by their source's digest).
+        if env.bytecode_cache is None:
+            env.bytecode_cache = self.templates
         if self.config.enabled:
             total = len(files.documentation_pages())
             self.progress.start_pages(_("rendered with the theme: {done} of {total} pages ({seconds:.1f} s)"), total)
@@ -526,6 +533,22 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 if folder.is_dir():
                     server.watch(str(folder))
         return server
+
+
+class _TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the plugin object (a whole serve);
+    Jinja checks each against the digest of its source."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.kept.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
 
 
 @dataclass(frozen=True)
