@@ -409,7 +409,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             page.meta.setdefault("search", {}).setdefault("boost", POLICY_SEARCH_BOOST)
             policy = site.manual.policies[policy_id]
             make = functools.partial(self._policy_markdown, markdown, policy, uri)
-            markdown = self.memo.get(f"markdown:{uri}", policy_inputs(site, policy, markdown), make)
+            markdown, self.raw[uri] = self.memo.get(f"markdown:{uri}", policy_inputs(site, policy, markdown), make)
         if uri in self.sources:
             markdown = resolve_references(markdown, site, uri, self.sources[uri], log.warning)
         elif uri in site.evidence_groups:
@@ -476,12 +476,13 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 resolve_references(record.source.body, site, uri, record.source.rel, log.warning)
         return resolve_references(markdown, site, uri, "", lambda _: None) if "[[" in markdown else markdown
 
-    def _policy_markdown(self, markdown: str, policy: Policy, uri: str) -> str:
+    def _policy_markdown(self, markdown: str, policy: Policy, uri: str) -> tuple[str, rawhtml.RawBlocks]:
+        """The policy's Markdown with its clause ids and decorations, these set aside (rawhtml)."""
         assert self.site is not None
-        markdown = mark_clauses(markdown)
+        markdown, raw = mark_clauses(markdown), rawhtml.RawBlocks(self.raw_prefix)
         if "policies" in self.site.generate:
-            markdown = decorate_policy(markdown, self.site, policy, uri)
-        return markdown
+            markdown = decorate_policy(markdown, self.site, policy, uri, keep=raw.put)
+        return markdown, raw
 
     # --- outputs for use elsewhere -------------------------------------------------------------
 

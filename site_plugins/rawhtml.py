@@ -16,7 +16,8 @@ until the theme has rendered the page (`on_post_page`). The ids the blocks hold 
 anchors, so that MkDocs still checks links to them.
 
 Text written by hand inside a generated page (a record's Markdown on its type's page) is
-never set aside: it goes through Markdown and the sanitizer as before.
+never set aside: it goes through Markdown and the sanitizer as before. On a policy page,
+only the decorations the plugin adds are set aside (`RawBlocks.put`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class RawBlocks:
 
     prefix: str
     blocks: list[str] = field(default_factory=list)
+
+    def put(self, block: str) -> str:
+        """Set aside one block the plugin made; what to write in its place (a paragraph of its own)."""
+        self.blocks.append(block)
+        return f"{self.prefix}{len(self.blocks) - 1}"
 
     def anchor_ids(self) -> set[str]:
         return {html.unescape(found) for block in self.blocks for found in _IDS.findall(block)}
@@ -97,5 +103,4 @@ def _swap(chunk: str, raw: RawBlocks) -> str:
     tag = found.group(1)
     if len(re.findall(rf"<{tag}[\s>]", core)) != core.count(f"</{tag}>"):  # the element goes on: Markdown's to read
         return chunk
-    raw.blocks.append(core)
-    return f"{raw.prefix}{len(raw.blocks) - 1}" + chunk[len(core) :]
+    return raw.put(core) + chunk[len(core) :]
