@@ -85,19 +85,19 @@ def policies_index(site: Site) -> str:
     each of hundreds of policies would carry all the others in its navigation."""
     uri, labels = POLICIES_INDEX, site.labels
     policies = sorted(site.manual.policies.values(), key=lambda p: (p.doc_no or p.id, p.id))
-    headers = [text(labels[k]) for k in ("doc_no", "title", "version", "doc_status", "effective", "owner")]
+    headers = [esc(labels[k]) for k in ("doc_no", "title", "version", "doc_status", "effective", "owner")]
     rows = [
         [
-            site.link(uri, text(p.doc_no or p.id), site.target("policy", p.id)),
-            site.link(uri, cell(p.title), site.target("policy", p.id)),
-            text(p.version or "—"),
-            text(labels[f"doc_status.{p.status}"]),
-            text(p.effective or "—"),
-            site.role_link(uri, p.owner),
+            site.html_link(uri, esc(p.doc_no or p.id), site.target("policy", p.id)),
+            site.html_link(uri, html_cell(p.title), site.target("policy", p.id)),
+            esc(p.version or "—"),
+            esc(labels[f"doc_status.{p.status}"]),
+            esc(p.effective or "—"),
+            site.role_html(uri, p.owner) if p.owner else "—",
         ]
         for p in policies
     ]
-    return join_blocks(heading(1, text(labels["policies"])), table(headers, rows) or "—")
+    return join_blocks(heading(1, text(labels["policies"])), raw_table(headers, rows) if rows else "—")
 
 
 # --- checkpoints -----------------------------------------------------------------------
@@ -345,10 +345,10 @@ def role_page(site: Site, role_id: str) -> str:
     ]
     owned = site.owned.get(role_id, {}).get("checkpoints", [])
     if owned:
-        rows = [[site.checkpoint_link(uri, r["id"]), cell(r["title"]), badge(site, r["status"])] for r in owned]
+        rows = [[site.checkpoint_html(uri, r["id"]), html_cell(r["title"]), badge(site, r["status"])] for r in owned]
         blocks += [
             heading(2, text(labels["owned_checkpoints"]), "checkpoints", searched=False),
-            table([text(labels[k]) for k in ("id", "title", "status")], rows),
+            raw_table([esc(labels[k]) for k in ("id", "title", "status")], rows, searched=False),
         ]
     kpis = site.owned.get(role_id, {}).get("kpis", [])
     if kpis:

@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 import checks
-from checks import LoadedManual, load_manual
+from checks import LoadedManual, load_manual, memory
 from checks.authoring.changes import VersionChange, git_history, version_history
 from checks.cache import BuildCache
 from checks.evaluating.evaluate import GitInfo, evaluate
@@ -261,6 +261,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             pages=len(generated),
             files=len(others),
         )
+        # The manual, its results and the generated pages live until the build ends: MkDocs'
+        # two passes over the pages would otherwise walk them in every full collection.
+        memory.hold()
         return Files([*user_pages, *generated, *others])
 
     # --- progress of MkDocs' passes over the pages ---------------------------------------------
@@ -506,12 +509,14 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         return calendar_files(site, config.site_name, config.site_url, keep=self.memo.get)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        memory.release()
         self.memo.finish()
         if self.config.enabled:
             self.progress.finish(self.progress.total)
         self._end_language()
 
     def on_build_error(self, *, error: Exception) -> None:
+        memory.release()
         self._end_language()
 
     def _end_language(self) -> None:
