@@ -84,12 +84,17 @@ def set_aside(markdown: str, prefix: str, written: Iterable[str] = ()) -> tuple[
     raw = RawBlocks(prefix)
     parts: list[tuple[str, bool]] = []
     start = 0
+    scan = True
     for text in written:
-        at = markdown.find(text, start) if text else -1
-        if at >= 0:
-            parts += [(markdown[start:at], True), (text, False)]
-            start = at + len(text)
-    parts.append((markdown[start:], True))
+        if not text:
+            continue
+        at = markdown.find(text, start)
+        if at < 0:  # not as expected: nothing after here is set aside, so nothing written escapes the sanitizer
+            scan = False
+            break
+        parts += [(markdown[start:at], True), (text, False)]
+        start = at + len(text)
+    parts.append((markdown[start:], scan))
     return "".join("\n\n".join(_swap(c, raw) for c in p.split("\n\n")) if scan else p for p, scan in parts), raw
 
 
