@@ -95,17 +95,33 @@ def set_aside(markdown: str, prefix: str, written: Iterable[str] = ()) -> tuple[
         parts += [(markdown[start:at], True), (text, False)]
         start = at + len(text)
     parts.append((markdown[start:], scan))
-    return "".join("\n\n".join(_swap(c, raw) for c in p.split("\n\n")) if scan else p for p, scan in parts), raw
+    return "".join(_scan(p, raw) if scan else p for p, scan in parts), raw
 
 
-def _swap(chunk: str, raw: RawBlocks) -> str:
-    core = chunk.rstrip("\n")
+def _scan(text: str, raw: RawBlocks) -> str:
+    """Each paragraph of `text` that is a raw HTML block becomes a placeholder; blocks that
+    follow each other (and the search reads alike) share one, for Markdown to go through."""
+    out: list[str] = []
+    joined = False  # whether the last paragraph written is a placeholder that may take the next block
+    for chunk in text.split("\n\n"):
+        core = chunk.rstrip("\n")
+        if not _is_block(core):
+            out.append(chunk)
+            joined = False
+        elif joined and _hidden(raw.blocks[-1]) == _hidden(core) and core == chunk:
+            raw.blocks[-1] += "\n" + core
+        else:
+            out.append(raw.put(core) + chunk[len(core) :])
+            joined = core == chunk
+    return "\n\n".join(out)
+
+
+def _is_block(core: str) -> bool:
+    """A paragraph that is one element of the plugin's kind, opened and closed on one line."""
     if not core.startswith("<") or "\n" in core:
-        return chunk
+        return False
     found = _BLOCK.fullmatch(core)
     if found is None:
-        return chunk
+        return False
     tag = found.group(1)
-    if len(re.findall(rf"<{tag}[\s>]", core)) != core.count(f"</{tag}>"):  # the element goes on: Markdown's to read
-        return chunk
-    return raw.put(core) + chunk[len(core) :]
+    return len(re.findall(rf"<{tag}[\s>]", core)) == core.count(f"</{tag}>")  # else the element goes on

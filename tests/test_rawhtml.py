@@ -27,3 +27,12 @@ def test_text_written_by_hand_is_never_set_aside() -> None:
     # A written text that is not where it was expected: nothing from there on is set aside.
     markdown, raw = set_aside(f"{TABLE}\n\n{HOSTILE}\n\n{TABLE}\n", new_prefix(), ["not on the page"])
     assert HOSTILE in markdown and raw.blocks == []
+
+
+def test_blocks_that_follow_each_other_share_a_placeholder_and_come_back_as_they_were() -> None:
+    prefix = new_prefix()
+    other = '<p class="qms-asof" data-search-exclude>d</p>'
+    markdown, raw = set_aside(f"# T\n\n{other}\n\n{TABLE}\n\n## U\n", prefix)
+    assert markdown == f"# T\n\n{prefix}0\n\n## U\n" and raw.blocks == [f"{other}\n{TABLE}"]
+    html = raw.put_back_late(raw.put_back(f"<h1>T</h1>\n<p>{prefix}0</p>\n<h2>U</h2>"))
+    assert html == f"<h1>T</h1>\n{other}\n{TABLE}\n<h2>U</h2>"
