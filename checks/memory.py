@@ -28,3 +28,16 @@ def collector_paused(settle: bool = False) -> Iterator[None]:
             gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def hold() -> None:
+    """Leave every object made so far out of the collector's walks until `release`: for a
+    long task that keeps a large manual and its results while it makes many short-lived
+    objects (a site build, whose full collections would walk the manual each time)."""
+    gc.freeze()
+
+
+def release() -> None:
+    """Give the objects `hold` left out back to the collector (a `mkdocs serve` drops old
+    builds: what of them forms cycles is collected again)."""
+    gc.unfreeze()

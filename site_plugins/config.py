@@ -15,14 +15,14 @@ from checks.loading.data import DataLimits
 GENERATE = (
     "dashboard",  # the home page: counts, trend chart, KPI tiles, what is due
     "policies",  # document control, revision history and clause badges on policy pages
-    "checkpoints",  # checkpoints/index.md and one page per checkpoint
+    "checkpoints",  # checkpoints/index.md (and checkpoints/all/2.md...) and one page per checkpoint
     "evidence",  # evidence/index.md, one page per record, attachments and data files
     "roles",  # roles/index.md and one page per role
     "raci",  # raci.md, the responsibility matrix
     "kpis",  # kpis.md, values per period with charts
     "plan",  # plan.md, every scheduled month of the plans with its status
     "nonconformities",  # nonconformities.md, the register
-    "traceability",  # traceability.md, clause -> checkpoint -> evidence -> status
+    "traceability",  # traceability.md (and traceability/2.md...), clause -> checkpoint -> evidence -> status
     "status",  # status.json and badges/*.svg at the site root
     "calendar",  # calendar.ics and calendar/<role>.ics at the site root: what is due, to subscribe to
     "changes",  # changes/<policy>/<version>.md, clause-level changes of each version (from git)
@@ -77,6 +77,8 @@ class QmsConfig(Config):
     trend_months = Bounded(0, MAX_TREND_MONTHS, default=12)
     # The dashboard lists what is due within this many days of the evaluation date.
     due_days = Bounded(0, 3660, default=60)
+    # Rows per page of the checkpoint index and of the traceability matrix (split over pages).
+    page_rows = Bounded(10, 100_000, default=150)
     # Rows of each data file shown on its evidence page (0: none).
     data_preview_rows = Bounded(0, 10_000, default=10)
     # Data files larger than these are refused with a message (see `qms --max-workbook-mb`).

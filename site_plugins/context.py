@@ -16,18 +16,27 @@ from checks import Manual
 from checks.loading.data import DataCache
 
 from .labels import Labels
-from .markup import esc, md_link, text
+from .markup import esc, md_link, natural_key, text
 
 # Where the generated pages live, by what they show (docs-relative src_uri).
 CHECKPOINTS_INDEX = "checkpoints/index.md"
 EVIDENCE_INDEX = "evidence/index.md"
 ROLES_INDEX = "roles/index.md"
+POLICIES_INDEX = "policies.md"  # the register of the policies, which the navigation lists instead of them
 SINGLE_PAGES = {
     "kpis": "kpis.md",
     "plan": "plan.md",
     "nonconformities": "nonconformities.md",
     "traceability": "traceability.md",
     "raci": "raci.md",
+}
+
+# Lists of every checkpoint are split over pages of `page_rows` rows, so that no page grows with
+# the manual: the first page is the one above, the others are numbered in a folder of their own.
+LIST_PAGES = {
+    "checkpoints": (CHECKPOINTS_INDEX, "checkpoints/all"),
+    "traceability": (SINGLE_PAGES["traceability"], "traceability"),
+    "uncovered": ("traceability/uncovered.md", "traceability/uncovered"),
 }
 
 Target = tuple[str, str | None]  # (src_uri, anchor)
@@ -43,6 +52,7 @@ class Site:
     due_days: int = 60
     data_preview_rows: int = 10
     use_directory_urls: bool = True
+    page_rows: int = 150  # rows per page of the checkpoint index and the traceability matrix
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     used_by: dict[str, list[str]] = field(default_factory=dict)  # evidence id -> checkpoint ids
     by_clause: dict[str, list[str]] = field(default_factory=dict)  # 'DOC#7.3.1' -> checkpoint ids
@@ -58,6 +68,11 @@ class Site:
     data: DataCache = field(default_factory=DataCache)  # the data files the evaluation read
     evidence_uris: dict[str, str] = field(default_factory=dict)  # record id -> the page of its type and year
     evidence_groups: dict[str, list[str]] = field(default_factory=dict)  # that page -> its record ids, by date
+    # The rows of the traceability matrix: (clause ref, checkpoint id, or None for a clause no
+    # checkpoint checks), and those clauses, in the policies' order.
+    trace_order: list[tuple[str, str | None]] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)
+    trace_uris: dict[str, str] = field(default_factory=dict)  # clause ref -> the matrix page of its first row
     _urls: dict[str, str] = field(default_factory=dict)  # src_uri -> its URL in the site
 
     @classmethod
@@ -109,7 +124,25 @@ class Site:
             uri = site.evidence_uris[record.id] = records_uri(record.type, record.date)
             groups[uri].append(record.id)
         site.evidence_groups = dict(groups)
+        site.trace_order = _trace_rows(manual, doc["checkpoints"])
+        site.uncovered = [ref for ref, cp_id in site.trace_order if cp_id is None]
+        for n, (ref, _cp_id) in enumerate(site.trace_order):
+            site.trace_uris.setdefault(ref, site.list_page("traceability", n // site.page_rows + 1))
         return site
+
+    def list_count(self, kind: str) -> int:
+        """The pages a list (`LIST_PAGES`) is split over."""
+        rows = {"checkpoints": self.results, "traceability": self.trace_order, "uncovered": self.uncovered}[kind]
+        return max(1, -(-len(rows) // self.page_rows))
+
+    def list_page(self, kind: str, number: int) -> str:
+        """The src_uri of page `number` (from 1) of a list of every checkpoint (`LIST_PAGES`)."""
+        first, folder = LIST_PAGES[kind]
+        return first if number == 1 else f"{folder}/{number}.md"
+
+    def trace_target(self, clause_ref: str) -> Target:
+        """The first row of a clause in the traceability matrix."""
+        return self.trace_uris.get(clause_ref, SINGLE_PAGES["traceability"]), trace_anchor(clause_ref)
 
     @property
     def as_of(self) -> dt.date:
@@ -233,6 +266,26 @@ def records_uri(type_id: str, day: dt.date | None) -> str:
     """The page of the records of one type and year: an auditor reads them together, and
     the page's weight does not grow with the number of years or types."""
     return f"evidence/{day.year if day else 'undated'}/{type_id}.md"
+
+
+def _clause_key(ref: str) -> tuple[Any, ...]:
+    doc_id, _, number = ref.partition("#")
+    return (doc_id, natural_key(number))
+
+
+def _trace_rows(manual: Manual, results: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    """Every clause of every policy in order, with a row for each checkpoint that checks it,
+    or one row (None) when none does; a checkpoint's clause that is no heading of a policy
+    (which validation reports) comes after them."""
+    checked: dict[str, list[str]] = defaultdict(list)
+    for result in sorted(results, key=lambda r: (_clause_key(r["clause"]), r["id"])):
+        checked[result["clause"]].append(result["id"])
+    refs = [f"{p.id}#{n}" for p in sorted(manual.policies.values(), key=lambda p: p.id) for n in p.clauses]
+    refs.sort(key=_clause_key)
+    known = set(refs)
+    refs += sorted((ref for ref in checked if ref not in known), key=_clause_key)
+    unchecked: list[str | None] = [None]
+    return [(ref, cp_id) for ref in refs for cp_id in checked.get(ref) or unchecked]
 
 
 def clause_anchor(number: str) -> str:

@@ -12,7 +12,7 @@ from .badges import DISPLAY_ORDER, ICONS, status_badge, verdict_badge
 from .calendars import FEED, due_target
 from .charts import trend_chart
 from .context import Site
-from .markup import cell, esc, html_table, table, text
+from .markup import esc, html_cell, html_table, raw_table, table, text
 from .pages import as_of_line, badge, heading, join_blocks, kpi_value, latest_value
 
 
@@ -47,10 +47,11 @@ def dashboard(site: Site, uri: str, heading_level: int) -> str:
         _counts_table(site, uri, "owner"),
         heading(h, text(labels["kpi_tiles"]), "qms-kpis"),
         _kpi_tiles(site, uri),
-        heading(h, text(labels.format("due_next", days=site.due_days)), "qms-due"),
+        # The lists below repeat what the pages of the checkpoints and documents hold: out of the search index.
+        heading(h, text(labels.format("due_next", days=site.due_days)), "qms-due", searched=False),
         _due_table(site, uri),
         _calendar_link(site, uri),
-        heading(h, text(labels["attention"]), "qms-attention"),
+        heading(h, text(labels["attention"]), "qms-attention", searched=False),
         _attention_table(site, uri),
         _documents_table(site, uri, h),
     )
@@ -77,19 +78,20 @@ def _documents_table(site: Site, uri: str, level: int) -> str:
     if not site.documents:
         return ""
     labels = site.labels
-    headers = [text(labels[k]) for k in ("doc_no", "title", "version", "next_review", "review", "reason")]
+    headers = [esc(labels[k]) for k in ("doc_no", "title", "version", "next_review", "review", "reason")]
     rows = [
         [
-            site.link(uri, text(d["doc_no"]), site.target("policy", d["id"])),
-            cell(d["title"]),
-            text(d["version"]),
-            text(d["next_review"] or "—"),
+            site.html_link(uri, esc(d["doc_no"]), site.target("policy", d["id"])),
+            html_cell(d["title"]),
+            esc(d["version"]),
+            esc(d["next_review"] or "—"),
             badge(site, d["status"]),
-            cell(d["reason"]),
+            html_cell(d["reason"]),
         ]
         for d in site.documents.values()
     ]
-    return join_blocks(heading(level, text(labels["documents"]), "qms-documents"), table(headers, rows)).strip()
+    title = heading(level, text(labels["documents"]), "qms-documents", searched=False)
+    return join_blocks(title, raw_table(headers, rows, searched=False)).strip()
 
 
 def _trend_table(site: Site) -> str:
@@ -146,14 +148,14 @@ def _due_table(site: Site, uri: str) -> str:
     for item in due_items(site.manual, site.doc):
         if not start <= item.due <= end:
             continue
-        target = due_target(site, item)
-        what = site.link(uri, text(item.name), target) if target else text(item.name)
+        what = site.html_link(uri, esc(item.name), due_target(site, item))
         period = item.period or labels["nc_due" if item.kind == "nonconformity" else "next_review"]
-        status = badge(site, item.status) if item.status in ICONS else text(labels["scheduled"])
-        rows.append([text(item.due), what, text(period), site.role_link(uri, item.owner), status])
+        status = badge(site, item.status) if item.status in ICONS else esc(labels["scheduled"])
+        owner = site.role_html(uri, item.owner) if item.owner else "—"
+        rows.append([esc(item.due), what, esc(period), owner, status])
     if not rows:
         return text(labels["nothing_due"])
-    return table([text(labels[k]) for k in ("due", "what", "period", "owner", "status")], rows)
+    return raw_table([esc(labels[k]) for k in ("due", "what", "period", "owner", "status")], rows, searched=False)
 
 
 
@@ -164,15 +166,15 @@ def _attention_table(site: Site, uri: str) -> str:
     if not chosen:
         return text(site.labels["nothing_failing"])
     chosen.sort(key=lambda r: (DISPLAY_ORDER.index(r["status"]) if r["status"] in DISPLAY_ORDER else 0, r["id"]))
-    headers = [text(site.labels[k]) for k in ("id", "title", "owner", "status", "reason")]
+    headers = [esc(site.labels[k]) for k in ("id", "title", "owner", "status", "reason")]
     rows = [
         [
-            site.checkpoint_link(uri, r["id"]),
-            cell(r["title"]),
-            site.role_link(uri, r["owner"]),
+            site.checkpoint_html(uri, r["id"]),
+            html_cell(r["title"]),
+            site.role_html(uri, r["owner"]) if r["owner"] else "—",
             badge(site, r["status"]),
-            cell(r["reason"]),
+            html_cell(r["reason"]),
         ]
         for r in chosen
     ]
-    return table(headers, rows)
+    return raw_table(headers, rows, searched=False)

@@ -106,6 +106,7 @@ EN: dict[str, str] = {
         " each is listed so that none is missed."
     ),
     "no_checkpoint_row": N_("no checkpoint"),
+    "uncovered_count": N_("Clauses without a checkpoint: {n}"),
     "duties": N_("Duties"),
     "activities": N_("Activities"),
     "total": N_("Total"),

@@ -16,7 +16,11 @@ written out here, next to the others, as the inputs it is kept by:
 - a version-changes page: the comparison it shows;
 - the sanitized HTML of a hand-written page (policy, record, page): the HTML MkDocs made of it;
 - every other page (indexes, dashboard, roles, KPIs, plan, register, matrix): the
-  whole results document and what the evidence index shows of every record.
+  whole results document and what the evidence index shows of every record;
+- the HTML Markdown makes of a generated page (with its table of contents, title and
+  anchors): the page's Markdown with its raw HTML set aside (site_plugins.rawhtml), the
+  site's files (links resolve against them) and the Markdown extensions and their options.
+  A `mkdocs serve` rebuild after one record changed converts that record's page alone.
 
 `tests/test_site_rebuild.py` holds this list to account: after each kind of edit a
 rebuild with the memo must give the same site as a build from scratch.
@@ -34,7 +38,7 @@ from checks.model import KINDS, Policy
 from .context import Site
 
 Inputs = tuple[Any, ...]
-Made = TypeVar("Made", str, bytes)  # page text, or a file's content (status.json)
+Made = TypeVar("Made")  # page text, a file's content (status.json), Markdown with its raw blocks set aside
 
 
 class PageMemo:
@@ -43,11 +47,12 @@ class PageMemo:
         self._serials: dict[str, tuple[Any, int]] = {}
         self._used: set[str] = set()
         self.made = 0  # pages made (not reused) by the last build, for tests and benchmarks
+        self.converted = 0  # generated pages the last build converted from Markdown (not reused)
         self.enabled = True
 
     def start(self, site: Site) -> None:
         """Work out, once per build, the tokens of what most pages share."""
-        self.made = 0
+        self.made = self.converted = 0
         self._used = set()
         versions = [
             (o.kind, o.id, o.source.version)
@@ -68,6 +73,7 @@ class PageMemo:
             site.due_days,
             site.data_preview_rows,
             site.use_directory_urls,
+            site.page_rows,
             site.docs_dir,
         )
         self._serial("manual", (options, versions))
@@ -81,6 +87,10 @@ class PageMemo:
             kept = (value, (kept[1] + 1) if kept else 1)
             self._serials[name] = kept
         return kept[1]
+
+    def note(self, name: str, value: Any) -> int:
+        """Set a token of this build (the site's files, the Markdown options) for `token`."""
+        return self._serial(name, value)
 
     def token(self, name: str) -> int:
         return self._serials[name][1]
@@ -101,6 +111,19 @@ class PageMemo:
         value = make()
         self._kept[key] = (inputs, value)
         return value
+
+    def kept(self, key: str, inputs: Inputs) -> Any:
+        """What `keep` kept under `key` from the same inputs, or None."""
+        self._used.add(key)
+        if not self.enabled:
+            return None
+        kept = self._kept.get(key)
+        return kept[1] if kept is not None and kept[0] == (self.token("manual"), *inputs) else None
+
+    def keep(self, key: str, inputs: Inputs, value: Any) -> None:
+        self._used.add(key)
+        if self.enabled:
+            self._kept[key] = ((self.token("manual"), *inputs), value)
 
     def finish(self) -> None:
         """Drop what this build did not use (deleted records, renamed pages)."""

@@ -19,7 +19,7 @@ from checks.model import Plan, Role, ScheduleRow
 
 from .badges import status_badge, suspect_badge, verdict_badge
 from .charts import kpi_chart
-from .context import CHECKPOINTS_INDEX, ROLES_INDEX, SINGLE_PAGES, Site, trace_anchor
+from .context import POLICIES_INDEX, ROLES_INDEX, SINGLE_PAGES, Site, trace_anchor
 from .markup import (
     UNSEARCHED,
     admonition,
@@ -29,7 +29,6 @@ from .markup import (
     esc,
     html_cell,
     md_link,
-    natural_key,
     number,
     raw_table,
     show,
@@ -78,25 +77,80 @@ def kpi_value(kpi: dict[str, Any], value: dict[str, Any] | None) -> str:
     return f"{number(value['value'])}{kpi['unit']}" if kpi["unit"] == "%" else f"{number(value['value'])} {kpi['unit']}"
 
 
+# --- policies --------------------------------------------------------------------------
+
+
+def policies_index(site: Site) -> str:
+    """The register of the controlled documents: number, title, version and status, each
+    linking to its page. The navigation lists this page, not every policy: listed there,
+    each of hundreds of policies would carry all the others in its navigation."""
+    uri, labels = POLICIES_INDEX, site.labels
+    policies = sorted(site.manual.policies.values(), key=lambda p: (p.doc_no or p.id, p.id))
+    headers = [esc(labels[k]) for k in ("doc_no", "title", "version", "doc_status", "effective", "owner")]
+    rows = [
+        [
+            site.html_link(uri, esc(p.doc_no or p.id), site.target("policy", p.id)),
+            site.html_link(uri, html_cell(p.title), site.target("policy", p.id)),
+            esc(p.version or "—"),
+            esc(labels[f"doc_status.{p.status}"]),
+            esc(p.effective or "—"),
+            site.role_html(uri, p.owner) if p.owner else "—",
+        ]
+        for p in policies
+    ]
+    return join_blocks(heading(1, text(labels["policies"])), raw_table(headers, rows) if rows else "—")
+
+
 # --- checkpoints -----------------------------------------------------------------------
 
 
-def checkpoint_index(site: Site) -> str:
-    uri, labels = CHECKPOINTS_INDEX, site.labels
-    headers = [text(labels[k]) for k in ("id", "title", "clause", "area", "owner", "severity", "status")]
+def checkpoint_index(site: Site, number: int = 1) -> str:
+    """Page `number` of the list of every checkpoint (`Site.page_rows` rows a page)."""
+    uri, labels = site.list_page("checkpoints", number), site.labels
+    headers = [esc(labels[k]) for k in ("id", "title", "clause", "area", "owner", "severity", "status")]
     rows = [
         [
-            site.checkpoint_link(uri, r["id"]),
-            cell(r["title"]),
-            site.clause_link(uri, r["clause"]),
-            text(labels.area(r["area"])),
-            site.role_link(uri, r["owner"]),
-            text(labels[f"severity.{r['severity']}"]),
+            site.checkpoint_html(uri, r["id"]),
+            html_cell(r["title"]),
+            site.html_link(uri, esc(site.clause_label(r["clause"], False)), site.clause_target(r["clause"])),
+            esc(labels.area(r["area"])),
+            site.role_html(uri, r["owner"]) if r["owner"] else "—",
+            esc(labels[f"severity.{r['severity']}"]),
             badge(site, r["status"]),
         ]
-        for r in site.doc["checkpoints"]
+        for r in _rows_of_page(site, site.doc["checkpoints"], number)
     ]
-    return join_blocks(heading(1, text(labels["checkpoints"])), as_of_line(site), table(headers, rows))
+    bounds = [(a["id"], b["id"]) for a, b in _page_bounds(site, site.doc["checkpoints"])]
+    pager = _pager(site, "checkpoints", number, bounds)
+    title = text(labels["checkpoints"]) + _page_number(site, "checkpoints", number)
+    return join_blocks(heading(1, title), as_of_line(site), pager, raw_table(headers, rows), pager)
+
+
+def _rows_of_page(site: Site, rows: list[Any], number: int) -> list[Any]:
+    return rows[(number - 1) * site.page_rows : number * site.page_rows]
+
+
+def _page_bounds(site: Site, rows: list[Any]) -> list[tuple[Any, Any]]:
+    """The first and the last row of each page of a list."""
+    n = site.page_rows
+    return [(rows[i], rows[min(i + n, len(rows)) - 1]) for i in range(0, len(rows), n)]
+
+
+def _page_number(site: Site, kind: str, number: int) -> str:
+    count = site.list_count(kind)
+    return f" ({number}/{count})" if count > 1 else ""
+
+
+def _pager(site: Site, kind: str, number: int, bounds: list[tuple[str, str]]) -> str:
+    """Links to each page of a list split over pages, named by their first and last rows."""
+    if len(bounds) < 2:
+        return ""
+    uri, links = site.list_page(kind, number), []
+    for n, (first, last) in enumerate(bounds, start=1):
+        label = f"{n}: {esc(first)} – {esc(last)}"
+        target = (site.list_page(kind, n), None)
+        links.append(f"<strong>{label}</strong>" if n == number else site.html_link(uri, label, target))
+    return f'<nav class="qms-pager" {UNSEARCHED}>' + " · ".join(links) + "</nav>"
 
 
 def _siblings(site: Site, uri: str, clause: str, cp_id: str) -> str:
@@ -145,20 +199,16 @@ def checkpoint_page(site: Site, cp_id: str) -> str:
 
 def _verified(site: Site, result: dict[str, Any]) -> str:
     """What the result rests on, as checks states it: the conditions it evaluated, and the
-    records whose existence alone it checked."""
+    records whose existence alone it checked. Part of the result: out of the search index."""
     verified, labels = result.get("verified"), site.labels
     if not verified:
         return ""
-    lines = [f"**{text(labels['verified_by'])}**: {text(labels['verified.' + verified['level']])}"]
-    if verified["conditions"]:
-        lines.append(
-            f"{text(labels['verified_conditions'])}:\n\n" + "\n".join(f"- {cell(c)}" for c in verified["conditions"])
-        )
-    if verified["existence"]:
-        lines.append(
-            f"{text(labels['verified_existence'])}:\n\n" + "\n".join(f"- {cell(c)}" for c in verified["existence"])
-        )
-    return "\n\n".join(lines)
+    parts = [f"<p><strong>{esc(labels['verified_by'])}</strong>: {esc(labels['verified.' + verified['level']])}</p>"]
+    for key in ("conditions", "existence"):
+        if verified[key]:
+            items = "".join(f"<li>{html_cell(c)}</li>" for c in verified[key])
+            parts.append(f"<p>{esc(labels['verified_' + key])}:</p><ul>{items}</ul>")
+    return f'<div class="qms-verified" {UNSEARCHED}>' + "".join(parts) + "</div>"
 
 
 def _warnings(site: Site, result: dict[str, Any]) -> str:
@@ -195,7 +245,8 @@ def _periods_table(site: Site, uri: str, result: dict[str, Any]) -> str:
         ]
         for p in result["periods"]
     ]
-    return join_blocks(heading(2, text(labels["periods"]), "periods", searched=False), raw_table(headers, rows)).strip()
+    title = heading(2, text(labels["periods"]), "periods", searched=False)
+    return join_blocks(title, raw_table(headers, rows, searched=False)).strip()
 
 
 
@@ -221,7 +272,7 @@ def _evidence_used(site: Site, uri: str, result: dict[str, Any]) -> str:
     declared = [r for r in site.declared_by.get(result["id"], []) if r not in used]
     blocks = [
         heading(2, text(labels["evidence_used"]), "evidence", searched=False),
-        raw_table(headers, rows) if rows else "—",
+        raw_table(headers, rows, searched=False) if rows else "—",
     ]
     if declared:
         blocks.append(f"{text(labels['declared'])}: " + ", ".join(site.evidence_link(uri, r) for r in declared))
@@ -295,10 +346,10 @@ def role_page(site: Site, role_id: str) -> str:
     ]
     owned = site.owned.get(role_id, {}).get("checkpoints", [])
     if owned:
-        rows = [[site.checkpoint_link(uri, r["id"]), cell(r["title"]), badge(site, r["status"])] for r in owned]
+        rows = [[site.checkpoint_html(uri, r["id"]), html_cell(r["title"]), badge(site, r["status"])] for r in owned]
         blocks += [
             heading(2, text(labels["owned_checkpoints"]), "checkpoints", searched=False),
-            table([text(labels[k]) for k in ("id", "title", "status")], rows),
+            raw_table([esc(labels[k]) for k in ("id", "title", "status")], rows, searched=False),
         ]
     kpis = site.owned.get(role_id, {}).get("kpis", [])
     if kpis:
@@ -495,51 +546,81 @@ def _evidence_list(site: Site, uri: str, result: dict[str, Any]) -> str:
     """The first records a checkpoint used, and how many more: a checkpoint of a busy type uses
     hundreds, and listing them all made the matrix grow with checkpoints times records."""
     ids = [e["id"] for e in result["evidence"]]
-    shown = ", ".join(site.evidence_link(uri, i) for i in ids[:LISTED]) or "—"
+    shown = ", ".join(site.evidence_html(uri, i) for i in ids[:LISTED]) or "—"
     if len(ids) > LISTED:
-        more = text(site.labels.format("more_records", n=len(ids) - LISTED))
+        more = esc(site.labels.format("more_records", n=len(ids) - LISTED))
         target = site.target("checkpoint", result["id"])
-        shown += ", " + site.link(uri, more, (target[0], "evidence") if target else None)
+        shown += ", " + site.html_link(uri, more, (target[0], "evidence") if target else None)
     return shown
 
 
-def traceability_page(site: Site) -> str:
-    """Every clause of every policy, in the policies' order, with the checkpoints that check
-    it; a clause no checkpoint checks has a row of its own, and is listed again at the end
-    (the uncovered clauses), so that the matrix shows what is not automated as well."""
-    uri, labels = SINGLE_PAGES["traceability"], site.labels
-    by_clause: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for result in site.doc["checkpoints"]:
-        by_clause[result["clause"]].append(result)
-    refs = [
-        f"{policy.id}#{number}"
-        for policy in sorted(site.manual.policies.values(), key=lambda p: p.id)
-        for number in sorted(policy.clauses, key=natural_key)
+def traceability_page(site: Site, number: int = 1) -> str:
+    """Page `number` of the matrix (`Site.page_rows` rows a page): every clause of every
+    policy with the checkpoints that check it, and a row of its own for a clause none checks.
+    Each clause's first row is its anchor, which the clause badges of the policies link to
+    (`Site.trace_target`)."""
+    uri, labels = site.list_page("traceability", number), site.labels
+    rows, seen = [], set()
+    for ref, cp_id in _rows_of_page(site, site.trace_order, number):
+        clause = site.html_link(uri, esc(site.clause_label(ref)), site.clause_target(ref))
+        if ref not in seen and site.trace_uris.get(ref) == uri:
+            seen.add(ref)
+            clause = anchor(trace_anchor(ref)) + clause
+        if cp_id is None:
+            rows.append([clause, esc(labels["no_checkpoint_row"]), "—", "—"])
+            continue
+        result = site.results[cp_id]
+        rows.append(
+            [
+                clause,
+                f"{site.checkpoint_html(uri, cp_id)} {html_cell(result['title'])}",
+                _evidence_list(site, uri, result),
+                badge(site, result["status"]),
+            ]
+        )
+    headers = [esc(labels[k]) for k in ("clause", "checkpoints", "evidence", "status")]
+    bounds = [
+        (site.clause_label(a[0], False), site.clause_label(b[0], False))
+        for a, b in _page_bounds(site, site.trace_order)
     ]
-    refs += sorted(set(by_clause) - set(refs))  # not a heading of a policy (validation says so)
-    rows, uncovered = [], []
-    for ref in refs:
-        clause = anchor(trace_anchor(ref)) + site.clause_link(uri, ref, with_title=True)
-        results = sorted(by_clause.get(ref, []), key=lambda r: r["id"])
-        if not results:
-            uncovered.append(ref)
-            rows.append([clause, text(labels["no_checkpoint_row"]), "—", "—"])
-        for index, result in enumerate(results):
-            rows.append(
-                [
-                    clause if index == 0 else "",
-                    f"{site.checkpoint_link(uri, result['id'])} {cell(result['title'])}",
-                    _evidence_list(site, uri, result),
-                    badge(site, result["status"]),
-                ]
-            )
-    headers = [text(labels[k]) for k in ("clause", "checkpoints", "evidence", "status")]
-    blocks = [heading(1, text(labels["traceability"])), as_of_line(site), table(headers, rows) or "—"]
-    if uncovered:
-        blocks += [
-            heading(2, text(labels["uncovered"]), "uncovered"),
-            text(labels.format("uncovered_note", n=len(uncovered))),
-            "\n".join(f"- {site.link(uri, text(site.clause_label(r)), (uri, trace_anchor(r)))}" for r in uncovered),
-        ]
+    pager = _pager(site, "traceability", number, bounds)
+    title = text(labels["traceability"]) + _page_number(site, "traceability", number)
+    uncovered = site.html_link(
+        uri,
+        esc(labels.format("uncovered_count", n=len(site.uncovered))),
+        (site.list_page("uncovered", 1), None),
+    )
     # Out of the search index: a row of every checkpoint, which the checkpoint's own page holds.
-    return "---\nsearch: {exclude: true}\n---\n\n" + join_blocks(*blocks)
+    return "---\nsearch: {exclude: true}\n---\n\n" + join_blocks(
+        heading(1, title),
+        as_of_line(site),
+        f"<p {UNSEARCHED}>{uncovered}</p>",
+        pager,
+        raw_table(headers, rows) if rows else "—",
+        pager,
+    )
+
+
+def uncovered_page(site: Site, number: int = 1) -> str:
+    """The uncovered-clause view: the clauses no checkpoint checks, each linking to its
+    policy and to its row of the matrix, split over pages like the matrix."""
+    uri, labels = site.list_page("uncovered", number), site.labels
+    rows = [
+        [
+            site.html_link(uri, esc(site.clause_label(ref)), site.clause_target(ref)),
+            site.html_link(uri, esc(labels["traceability"]), site.trace_target(ref)),
+        ]
+        for ref in _rows_of_page(site, site.uncovered, number)
+    ]
+    bounds = [(site.clause_label(a, False), site.clause_label(b, False)) for a, b in _page_bounds(site, site.uncovered)]
+    pager = _pager(site, "uncovered", number, bounds)
+    title = text(labels["uncovered"]) + _page_number(site, "uncovered", number)
+    headers = [esc(labels[k]) for k in ("clause", "traceability")]
+    return "---\nsearch: {exclude: true}\n---\n\n" + join_blocks(
+        heading(1, title),
+        as_of_line(site),
+        text(labels.format("uncovered_note", n=len(site.uncovered))),
+        pager,
+        raw_table(headers, rows) if rows else "—",
+        pager,
+    )

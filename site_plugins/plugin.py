@@ -9,10 +9,13 @@ import functools
 import os
 from collections.abc import Callable
 from contextvars import Token
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -22,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 import checks
-from checks import LoadedManual, load_manual
+from checks import LoadedManual, load_manual, memory
 from checks.authoring.changes import VersionChange, git_history, version_history
 from checks.cache import BuildCache
 from checks.evaluating.evaluate import GitInfo, evaluate
@@ -35,11 +38,11 @@ from checks.model import KINDS, Policy
 from checks.outputs.html import sanitize
 from checks.results import document_json, to_document
 
-from . import dashboard, evidence, history, pages
+from . import dashboard, evidence, history, pages, rawhtml
 from .badges import checkpoint_svg, manual_svg
 from .calendars import calendar_files
 from .config import QmsConfig
-from .context import CHECKPOINTS_INDEX, EVIDENCE_INDEX, ROLES_INDEX, SINGLE_PAGES, Site
+from .context import CHECKPOINTS_INDEX, EVIDENCE_INDEX, POLICIES_INDEX, ROLES_INDEX, SINGLE_PAGES, Site
 from .labels import Labels
 from .memo import PageMemo, checkpoint_inputs, everything, evidence_inputs, policy_inputs
 from .policy import clause_badges, decorate_policy, mark_clauses, resolve_references
@@ -85,7 +88,12 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.sources: dict[str, str] = {}  # src_uri of a page with hand-written text -> file named in warnings
         self.generated: set[str] = set()  # src_uris of the generated pages
         self.nav: list[Any] | None = None  # the navigation this plugin made
+        self.raw_prefix = rawhtml.new_prefix()  # the same for the life of the plugin object (see memo)
+        self.raw: dict[str, rawhtml.RawBlocks] = {}  # src_uri -> the raw HTML set aside from its Markdown
+        self.converting: dict[str, tuple[Any, ...]] = {}  # src_uri -> the inputs of the HTML Markdown makes of it
+        self.reused: dict[str, Converted] = {}  # src_uri -> the HTML of an earlier build, Markdown left out
         self.progress = Progress(log.info)
+        self.templates = _TemplateCache()
 
     # --- configuration and loading -------------------------------------------------------
 
@@ -184,6 +192,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             due_days=self.config.due_days,
             data_preview_rows=self.config.data_preview_rows,
             use_directory_urls=config.use_directory_urls,
+            page_rows=self.config.page_rows,
             data=data,
         )
         self.sources = {}
@@ -204,6 +213,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         self.policy_uris = {uri: policy_id for policy_id, uri in site.policy_uris.items()}
         taken = {f.src_uri for f in user_pages} | {f.src_uri for f in others}
         self.memo.start(site)
+        self.raw, self.converting, self.reused = {}, {}, {}
 
         generated: list[File] = []
 
@@ -221,7 +231,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             if claim(uri):
                 # Only the pages NAV_ORDER names are in the navigation; the others are no
                 # omission for MkDocs to report.
-                shown = uri == "index.md" or uri in NAV_PAGES
+                shown = uri in ("index.md", POLICIES_INDEX) or uri in NAV_PAGES
                 inclusion = InclusionLevel.UNDEFINED if shown else InclusionLevel.NOT_IN_NAV
                 content = self.memo.get(uri, inputs, make)
                 generated.append(File.generated(config, uri, content=content, inclusion=inclusion))
@@ -236,6 +246,14 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         for uri in (CSS, JS):
             others.append(File.generated(config, uri, abs_src_path=str(ASSETS / Path(uri).name)))
         self.generated = {f.src_uri for f in generated}
+        # What a page's links resolve against: the HTML Markdown made of a page is kept by it.
+        everyone = [*user_pages, *generated, *others]
+        self.memo.note("files", ([f.src_uri for f in everyone], config.use_directory_urls))
+        self.memo.note("markdown", repr((config.markdown_extensions, config.mdx_configs)))
+        if POLICIES_INDEX in self.generated:  # the register lists them; the navigation lists the register
+            for file in user_pages:
+                if file.src_uri in self.policy_uris and file.inclusion.is_in_nav():
+                    file.inclusion = InclusionLevel.NOT_IN_NAV
         if config.nav is None or config.nav is self.nav:  # a nav written in mkdocs.yml is the user's
             config.nav = self.nav = self._navigation(user_pages, generated)
         self.progress.phase(
@@ -243,6 +261,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             pages=len(generated),
             files=len(others),
         )
+        # The manual, its results and the generated pages live until the build ends: MkDocs'
+        # two passes over the pages would otherwise walk them in every full collection.
+        memory.hold()
         return Files([*user_pages, *generated, *others])
 
     # --- progress of MkDocs' passes over the pages ---------------------------------------------
@@ -256,26 +277,36 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         words = ("not_found", "made_with")
         env.globals["qms_words"] = {key: self.labels[key] for key in words}
+        # MkDocs makes a new template environment for each build: on a `mkdocs serve` rebuild the
+        # theme's templates are compiled again unless their bytecode is kept (by their source's digest).
+        if env.bytecode_cache is None:
+            env.bytecode_cache = self.templates
         if self.config.enabled:
             total = len(files.documentation_pages())
             self.progress.start_pages(_("rendered with the theme: {done} of {total} pages ({seconds:.1f} s)"), total)
         return env
 
+    @event_priority(100)  # before any plugin that rewrites the page (a minifier would drop the comments)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.config.enabled:
             self.progress.page()
-        return output
+        raw = self.raw.pop(page.file.src_uri, None)
+        return output if raw is None else raw.put_back_late(output)
 
     def _navigation(self, user_pages: list[File], generated: list[File]) -> list[Any]:
-        """MkDocs' automatic navigation for the pages written by hand, with the policies
-        together in one section (so that other pages do not list them all), then the
-        generated pages in a reader's order, under titles in the site's language."""
+        """MkDocs' automatic navigation for the pages written by hand, with the register of the
+        policies in place of the policies (or, without it, the policies together in one
+        section), then the generated pages in a reader's order, under titles in the site's
+        language. Each page's navigation is in its HTML: listing every policy would make every
+        page as heavy as the number of policies."""
         written = sorted((f for f in user_pages if f.inclusion.is_in_nav()), key=file_sort_key)
         home = [f.src_uri for f in [*generated, *written] if f.src_uri == "index.md"]
         policies = [f.src_uri for f in written if f.src_uri in self.policy_uris]
         others = [f.src_uri for f in written if f.src_uri not in self.policy_uris and f.src_uri != "index.md"]
         nav: list[Any] = nest_paths(home)
-        if policies:
+        if any(f.src_uri == POLICIES_INDEX for f in generated):
+            nav.append({self.labels["policies"]: POLICIES_INDEX})
+        elif policies:
             nav.append({self.labels["policies"]: policies})
         nav += nest_paths(others)
         made = {f.src_uri for f in generated}
@@ -284,6 +315,8 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
 
     def _generate_pages(self, site: Site, config: MkDocsConfig, user_pages: list[File], add: Callable) -> None:
         manual, on = site.manual, site.generate
+        if "policies" in on and site.policy_uris:
+            add(POLICIES_INDEX, lambda: pages.policies_index(site), everything(self.memo))
         if "dashboard" in on and not any(f.src_uri == "index.md" for f in user_pages):
             add(
                 "index.md",
@@ -291,7 +324,9 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 everything(self.memo),
             )
         if "checkpoints" in on:
-            add(CHECKPOINTS_INDEX, lambda: pages.checkpoint_index(site), everything(self.memo))
+            for number in range(1, site.list_count("checkpoints") + 1):
+                make = functools.partial(pages.checkpoint_index, site, number)
+                add(site.list_page("checkpoints", number), make, everything(self.memo))
             for cp_id in site.results:
                 page = functools.partial(pages.checkpoint_page, site, cp_id)
                 add(f"checkpoints/{cp_id}.md", page, checkpoint_inputs(site, cp_id))
@@ -299,12 +334,18 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             "kpis": pages.kpis_page,
             "plan": pages.plan_page,
             "nonconformities": pages.nonconformities_page,
-            "traceability": pages.traceability_page,
             "raci": pages.raci_page,
         }
-        for name, make in singles.items():
+        for name, single in singles.items():
             if name in on:
-                add(SINGLE_PAGES[name], functools.partial(make, site), everything(self.memo))
+                add(SINGLE_PAGES[name], functools.partial(single, site), everything(self.memo))
+        if "traceability" in on:
+            for number in range(1, site.list_count("traceability") + 1):
+                make = functools.partial(pages.traceability_page, site, number)
+                add(site.list_page("traceability", number), make, everything(self.memo))
+            for number in range(1, site.list_count("uncovered") + 1):
+                make = functools.partial(pages.uncovered_page, site, number)
+                add(site.list_page("uncovered", number), make, everything(self.memo))
         if "roles" in on:
             add(ROLES_INDEX, lambda: pages.roles_index(site), ())
             for role_id in sorted(manual.roles):
@@ -374,7 +415,7 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
             page.meta.setdefault("search", {}).setdefault("boost", POLICY_SEARCH_BOOST)
             policy = site.manual.policies[policy_id]
             make = functools.partial(self._policy_markdown, markdown, policy, uri)
-            markdown = self.memo.get(f"markdown:{uri}", policy_inputs(site, policy, markdown), make)
+            markdown, self.raw[uri] = self.memo.get(f"markdown:{uri}", policy_inputs(site, policy, markdown), make)
         if uri in self.sources:
             markdown = resolve_references(markdown, site, uri, self.sources[uri], log.warning)
         elif uri in site.evidence_groups:
@@ -382,10 +423,33 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         if uri == "index.md" and "dashboard" in site.generate and page.file.generated_by is None:
             board = self.memo.get("dashboard", everything(self.memo), lambda: dashboard.dashboard(site, uri, 2))
             markdown = markdown.rstrip() + "\n\n" + board
+        if uri in self.generated:
+            markdown, self.raw[uri] = rawhtml.set_aside(markdown, self.raw_prefix, self._written(site, uri))
+            inputs = (markdown, self.memo.token("files"), self.memo.token("markdown"))
+            kept = self.memo.kept(f"converted:{uri}", inputs)
+            if kept is not None:  # the same Markdown as in the last build: its HTML, without Markdown
+                self.reused[uri] = kept
+                return ""
+            self.converting[uri] = inputs
         return markdown
+
+    def _written(self, site: Site, uri: str) -> list[str]:
+        """The texts written by hand on a generated page (records' Markdown), as the page holds them."""
+        texts = []
+        for record_id in site.evidence_groups.get(uri, ()):
+            body = (site.manual.evidence[record_id].source.body or "").strip()
+            if "[[" in body:
+                body = resolve_references(body, site, uri, "", lambda _: None)
+            texts.append(body)
+        return texts
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         uri = page.file.src_uri
+        if uri in self.reused:
+            html = self.reused.pop(uri).restore(page, files)
+        elif uri in self.converting:
+            self.memo.converted += 1
+            self.memo.keep(f"converted:{uri}", self.converting.pop(uri), Converted.of(page, html))
         policy_id = self.policy_uris.get(uri)
         # By hand: policies and pages, and the records' texts on their type's pages.
         grouped = self.site is not None and uri in self.site.evidence_groups
@@ -397,6 +461,11 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 page.meta["title"] = page.title
         if written:
             html = self.memo.get(f"sanitized:{uri}", (html,), functools.partial(sanitize, html), page=False)
+        raw = self.raw.get(uri)
+        if raw is not None:
+            html = raw.put_back(html)
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids |= raw.anchor_ids()
         site = self.site
         if site is None or policy_id is None or "policies" not in site.generate:
             return html
@@ -413,12 +482,13 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 resolve_references(record.source.body, site, uri, record.source.rel, log.warning)
         return resolve_references(markdown, site, uri, "", lambda _: None) if "[[" in markdown else markdown
 
-    def _policy_markdown(self, markdown: str, policy: Policy, uri: str) -> str:
+    def _policy_markdown(self, markdown: str, policy: Policy, uri: str) -> tuple[str, rawhtml.RawBlocks]:
+        """The policy's Markdown with its clause ids and decorations, these set aside (rawhtml)."""
         assert self.site is not None
-        markdown = mark_clauses(markdown)
+        markdown, raw = mark_clauses(markdown), rawhtml.RawBlocks(self.raw_prefix)
         if "policies" in self.site.generate:
-            markdown = decorate_policy(markdown, self.site, policy, uri)
-        return markdown
+            markdown = decorate_policy(markdown, self.site, policy, uri, keep=raw.put)
+        return markdown, raw
 
     # --- outputs for use elsewhere -------------------------------------------------------------
 
@@ -442,12 +512,14 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
         return calendar_files(site, config.site_name, config.site_url, keep=self.memo.get)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        memory.release()
         self.memo.finish()
         if self.config.enabled:
             self.progress.finish(self.progress.total)
         self._end_language()
 
     def on_build_error(self, *, error: Exception) -> None:
+        memory.release()
         self._end_language()
 
     def _end_language(self) -> None:
@@ -470,6 +542,49 @@ class QualityManualPlugin(BasePlugin[QmsConfig]):
                 if folder.is_dir():
                     server.watch(str(folder))
         return server
+
+
+class _TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the plugin object (a whole serve);
+    Jinja checks each against the digest of its source."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.kept.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What Markdown made of a page: its HTML, and what MkDocs and the theme read beside it."""
+
+    html: str
+    toc: Any
+    title: str | None
+    anchors: frozenset[str] | None
+    links: dict[str, dict[str, str]] | None  # src_uri of a page linked to -> {anchor: link}
+
+    @classmethod
+    def of(cls, page: Page, html: str) -> Converted:
+        anchors = None if page.present_anchor_ids is None else frozenset(page.present_anchor_ids)
+        links = page.links_to_anchors
+        links_by_uri = None if links is None else {f.src_uri: dict(v) for f, v in links.items()}
+        return cls(html, page.toc, page.title, anchors, links_by_uri)
+
+    def restore(self, page: Page, files: Files) -> str:
+        page.toc = self.toc
+        page.title = self.title  # type: ignore[misc]
+        page.present_anchor_ids = None if self.anchors is None else set(self.anchors)
+        if self.links is not None:
+            found = {uri: file for uri in self.links if (file := files.get_file_from_path(uri)) is not None}
+            page.links_to_anchors = {found[u]: dict(v) for u, v in self.links.items() if u in found}
+        return self.html
 
 
 class _RealPaths:

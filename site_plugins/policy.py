@@ -12,8 +12,8 @@ from checks.loading.clauses import parse_clauses
 from checks.model import Policy
 
 from .badges import linked_badge, status_badge, worst_shown
-from .context import CHECKPOINTS_INDEX, SINGLE_PAGES, Site, clause_anchor, trace_anchor
-from .markup import esc, md_link, table, text
+from .context import CHECKPOINTS_INDEX, SINGLE_PAGES, Site, clause_anchor
+from .markup import UNSEARCHED, esc, html_cell, raw_table, text
 
 # [[cp-internal-audit-yearly]] or [[cp-internal-audit-yearly|the yearly audit]]
 REFERENCE = re.compile(r"(?<![\\\[])\[\[([A-Za-z0-9][A-Za-z0-9._-]*)(?:\|([^\]\n]+))?\]\]")
@@ -46,12 +46,12 @@ def _clause_href(site: Site, uri: str, ref: str, ids: list[str]) -> str | None:
         chosen = next(r["id"] for r in results if r["status"] == status)
         if (target := site.target("checkpoint", chosen)) is not None:
             return site.href(uri, target)
-    return _list_href(site, uri, trace_anchor(ref))
+    return _list_href(site, uri, ref)
 
 
-def _list_href(site: Site, uri: str, anchor: str | None = None) -> str | None:
+def _list_href(site: Site, uri: str, clause_ref: str | None = None) -> str | None:
     if "traceability" in site.generate:
-        return site.href(uri, (SINGLE_PAGES["traceability"], anchor))
+        return site.href(uri, site.trace_target(clause_ref) if clause_ref else (SINGLE_PAGES["traceability"], None))
     if "checkpoints" in site.generate:
         return site.href(uri, (CHECKPOINTS_INDEX, None))
     return None
@@ -119,10 +119,11 @@ def document_control(site: Site, policy: Policy, uri: str) -> str:
         for i in range(0, len(cells), 2)
     )
     caption = f"<caption>{esc(labels['doc_control'])}</caption>"
-    return f'<table class="qms-doc-control">{caption}{rows}</table>'
+    # Out of the search index, like the revision history: people search what the policy says.
+    return f'<table class="qms-doc-control" {UNSEARCHED}>{caption}{rows}</table>'
 
 
-def revision_history(site: Site, policy: Policy, uri: str) -> str:
+def revision_history(site: Site, policy: Policy, uri: str, keep: Callable[[str], str] = str) -> str:
     if not policy.revisions:
         return ""
     labels = site.labels
@@ -131,29 +132,32 @@ def revision_history(site: Site, policy: Policy, uri: str) -> str:
     pages = site.change_pages.get(policy.id, {})
     rows = []
     for revision in policy.revisions:
-        row = [text(getattr(revision, f) or "—") for f in fields]
+        row = [html_cell(getattr(revision, f) or "—") for f in fields]
         page = pages.get(revision.version)
         if page:
-            row.append(md_link(text(labels["changes"]), uri, page))
+            row.append(site.html_link(uri, esc(labels["changes"]), (page, None)))
         elif revision.version in pages:
             row.append(f'<span class="qms-unavailable" title="{esc(labels["changes.unavailable"])}">—</span>')
         else:
             row.append("—")
         rows.append(row)
-    headers = [text(labels[k]) for k in keys] + [text(labels["changes"])]
-    return f"## {text(labels['revisions'])} {{#qms-revisions}}\n\n" + table(headers, rows)
+    headers = [esc(labels[k]) for k in keys] + [esc(labels["changes"])]
+    title = f"## {text(labels['revisions'])} {{#qms-revisions {UNSEARCHED}}}"
+    return title + "\n\n" + keep(raw_table(headers, rows, searched=False))
 
 
-def decorate_policy(markdown: str, site: Site, policy: Policy, uri: str) -> str:
-    """Document control first (after an H1 if the page has one), revisions last."""
-    header = document_control(site, policy, uri)
+def decorate_policy(markdown: str, site: Site, policy: Policy, uri: str, keep: Callable[[str], str] = str) -> str:
+    """Document control first (after an H1 if the page has one), revisions last. `keep`
+    takes each raw HTML block of the decorations and gives what to write in its place
+    (`rawhtml.RawBlocks.put`: a placeholder, since the text around them is written by hand)."""
+    header = keep(document_control(site, policy, uri))
     lines = markdown.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and re.match(r"^#[ \t]", lines[first]):
         lines.insert(first + 1, f"\n{header}\n")
     else:
         lines.insert(0, f"{header}\n")
-    return "\n".join(lines) + "\n\n" + revision_history(site, policy, uri) + "\n"
+    return "\n".join(lines) + "\n\n" + revision_history(site, policy, uri, keep) + "\n"
 
 
 def resolve_references(markdown: str, site: Site, uri: str, source: str, warn: Callable[[str], None]) -> str:

@@ -542,5 +542,9 @@ def test_the_search_index_holds_titles_and_clauses_not_every_table(repo_site: Bu
     # A record's fields are on its page, not in the index (the conclusion of IAR-2025-04).
     assert "运维服务管理体系运行基本有效" not in everything
     assert not [loc for loc in entries if loc.endswith(("#periods", "#evidence"))]
+    # What a result verified is part of the result, on the page only; the rule itself is searched.
+    on_checkpoints = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("checkpoints/"))
+    assert "核验方式" not in on_checkpoints.replace("\u200b", "") and "本结果核验的条件" not in everything
+    assert [loc for loc in entries if loc.endswith("/#rule")]
     digests = [a["sha256"] for r in repo_site.status["checkpoints"] for e in r["evidence"] for a in e["attachments"]]
     assert digests and not [d for d in digests if d in everything]

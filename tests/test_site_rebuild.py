@@ -59,7 +59,8 @@ def edit_data(root: Path) -> None:
     edit(data.with_suffix(".md"), before, hashlib.sha256(data.read_bytes()).hexdigest())
 
 
-# Applied one after the other; (name, edit, the most pages the rebuild may make again or None).
+# Applied one after the other; (name, edit, the most pages the rebuild may make again, and
+# convert from Markdown again, or None).
 EDITS: list[tuple[str, Callable[[Path], None], int | None]] = [
     ("a record's text", lambda r: append(r / AUDIT_PLAN, "\n附注。\n"), 1),
     (
@@ -79,8 +80,11 @@ EDITS: list[tuple[str, Callable[[Path], None], int | None]] = [
 ]
 
 
+Rebuild = Callable[[], tuple[int, int]]
+
+
 @pytest.fixture(scope="module")
-def serve(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Callable[[], int]]:
+def serve(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Rebuild]:
     """A copy of the repository's manual and a `rebuild()` that builds it as `mkdocs serve`
     does: a configuration loaded afresh each time, the same plugin object kept."""
     root = tmp_path_factory.mktemp("serve") / "manual"
@@ -88,23 +92,27 @@ def serve(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Callable[[], 
         shutil.copytree(REPO / folder, root / folder)
     (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
 
-    def rebuild() -> int:
+    def rebuild() -> tuple[int, int]:
+        """The pages the build made, and the generated pages it converted from Markdown."""
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(root / "served"))
         config.plugins.on_startup(command="serve", dirty=False)
         build(config)
-        return config.plugins["qms"].memo.made
+        memo = config.plugins["qms"].memo
+        return memo.made, memo.converted
 
-    rebuild()
+    made, converted = rebuild()
+    assert made >= converted > 100  # the first build makes and converts every generated page
+    assert rebuild() == (0, 0)  # nothing changed: every page and its HTML is kept
     return root, rebuild
 
 
 @pytest.mark.parametrize(("name", "change", "most"), EDITS, ids=[e[0] for e in EDITS])
 def test_a_rebuild_after_an_edit_is_a_build_from_scratch(
-    serve: tuple[Path, Callable[[], int]], tmp_path: Path, name: str, change: Callable[[Path], None], most: int | None
+    serve: tuple[Path, Rebuild], tmp_path: Path, name: str, change: Callable[[Path], None], most: int | None
 ) -> None:
     root, rebuild = serve
     change(root)
-    made = rebuild()
+    made, converted = rebuild()
     cold = mkdocs_build(root / "mkdocs.yml", tmp_path / "cold")
     assert cold.returncode == 0, cold.stderr[-3000:]
     served, fresh = files_of(root / "served"), files_of(tmp_path / "cold")
@@ -113,3 +121,4 @@ def test_a_rebuild_after_an_edit_is_a_build_from_scratch(
     assert not differ, f"after {name}, the rebuild differs from a fresh build in {differ[:10]}"
     if most is not None:
         assert made <= most, f"after {name}, {made} pages were made again"
+        assert converted <= most, f"after {name}, {converted} pages were converted from Markdown again"

@@ -38,6 +38,14 @@ HOSTILE = """
 | **粗体** | `代码` |
 
 <details><summary>展开</summary>细节</details>
+
+<div class="qms-record" onclick="window.__qms_pwned='div'">一行的块</div>
+
+```text
+
+<table><tr><td>代码中的表格</td></tr></table>
+
+```
 """
 PAGES = ("evidence/2025/internal-audit-report", "QP-01", "notes")
 
@@ -93,6 +101,17 @@ def test_tables_images_links_and_markdown_stay(sanitized: Built, rel: str) -> No
         "text-align:right",
     ]
     assert body.first("details").first("summary").text() == "展开"
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_one_line_html_blocks_written_by_hand_are_sanitized_and_code_stays_code(sanitized: Built, rel: str) -> None:
+    """On a generated page (a record's text), the plugin sets aside its own one-line HTML
+    blocks from Markdown (site_plugins.rawhtml), never those of the text written by hand."""
+    body = content(parse(sanitized.page(rel)))
+    block = next(d for d in body.iter("div") if d.text() == "一行的块")
+    assert "onclick" not in block.attrs
+    code = next(c for c in body.iter("code") if "代码中的表格" in c.text())
+    assert "<table><tr><td>代码中的表格</td></tr></table>" in code.text()
 
 
 def test_no_page_carries_a_script_from_the_manual(sanitized: Built) -> None:

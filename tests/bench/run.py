@@ -1,6 +1,6 @@
 """Benchmark: `qms check` and the site build on large synthetic manuals, against their targets.
 
-    .venv/bin/python tests/bench/run.py [--small] [--repeat N] [--site-repeat N] [--seed N]
+    .venv/bin/python tests/bench/run.py [--small] [--only e] [--repeat N] [--site-repeat N] [--seed N]
                                         [--workdir DIR] [--profile DIR] [--no-git]
 
 Generates three manuals with tests/bench/synth.py and measures, on this machine:
@@ -15,7 +15,8 @@ Generates three manuals with tests/bench/synth.py and measures, on this machine:
       its text (c), and its date, which makes the checkpoints reading its type evaluate again (c');
   (d) the peak memory (max RSS) of each;
   (e) the site's weight (issue 18): the 1,000-object build next to a clean sphinx-needs
-      build of the same objects (tests/bench/sphinx_needs.py, `pip install -e '.[bench]'`)
+      build of the same objects (tests/bench/needs_project.py, `pip install -e '.[bench]'`;
+      with Sphinx's default sidebars, and with a sidebar without the whole table of contents)
       and next to the plain build of (b), with its page count, output and search index
       sizes; a 2,000-checkpoint, 20,000-record site (output, search index, largest page,
       build time against the 1,000-object build); and a real `mkdocs serve` of this
@@ -26,7 +27,8 @@ Every measurement runs in a fresh subprocess (this script again, with --step), s
 steps do not share caches or memory. The floor and the two checks run --repeat times
 (default 5), taking turns, and each is reported by its fastest run (with the slowest
 beside it): on a shared machine the fastest run is the one least disturbed by others.
---small runs everything at 1/10 scale in about a minute. --profile DIR also writes
+--small runs everything at 1/10 scale in about a minute; --only e runs section (e) alone
+(no check manual, no (a)-(d)). --profile DIR also writes
 cProfile results (.prof, and the top functions as text) for the check and for the
 plugin's part of the build; profiled runs are extra runs, so the timings above them
 are not inflated. --workdir DIR keeps the generated manuals there and reuses them on
@@ -66,7 +68,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 SYNTH = Path(__file__).resolve().parent / "synth.py"
-SPHINX_NEEDS = Path(__file__).resolve().parent / "sphinx_needs.py"
+SPHINX_NEEDS = Path(__file__).resolve().parent / "needs_project.py"
 FLOOR = Path(__file__).resolve().parent / "floor.py"
 
 AS_OF = "2026-11-21"
@@ -197,20 +199,30 @@ def site_weight(site: Path) -> dict[str, Any]:
     }
 
 
-def step_sphinx_needs(root: Path) -> dict[str, Any]:
-    """A clean sphinx-needs build of the same objects (made by `prepare`), in-process."""
+def step_sphinx_needs(root: Path, light: bool = False) -> dict[str, Any]:
+    """A clean sphinx-needs build of the same objects (made by `prepare`), in-process; `light`:
+    with the sidebar of light/conf.py. Fails unless every need was rendered."""
     try:
         from sphinx.cmd.build import build_main
     except ImportError:
         return {"missing": True, "seconds": 0.0}
-    out = root / "site-sphinx-needs"
+    project = root / "sphinx-needs"
+    out = root / ("site-sphinx-needs-light" if light else "site-sphinx-needs")
     shutil.rmtree(out, ignore_errors=True)
+    options = ["-c", str(project / "light")] if light else []
     start = time.perf_counter()
-    status = build_main(["-q", "-b", "html", str(root / "sphinx-needs"), str(out)])
+    status = build_main(["-q", *options, "-b", "html", str(project), str(out)])
     seconds = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"sphinx-build exited {status}")
-    return {"seconds": seconds, **site_weight(out)}
+    from needs_project import NEED_ID
+
+    shown = {i for p in out.glob("*.html") for i in NEED_ID.findall(p.read_text(encoding="utf-8"))}
+    wanted = (project / "needs.txt").read_text(encoding="utf-8").split()
+    missing = [i for i in wanted if i not in shown]
+    if missing:
+        raise SystemExit(f"sphinx-needs rendered {len(wanted) - len(missing)} of {len(wanted)} needs: is it loaded?")
+    return {"seconds": seconds, "needs": len(wanted), **site_weight(out)}
 
 
 def step_serve_live(root: Path) -> dict[str, Any]:
@@ -340,6 +352,7 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "serve": step_serve,
     "serve-date": lambda root: step_serve(root, "date"),
     "sphinx-needs": step_sphinx_needs,
+    "sphinx-needs-light": functools.partial(step_sphinx_needs, light=True),
     "serve-live": step_serve_live,
 }
 
@@ -485,9 +498,10 @@ def prepare(workdir: Path, name: str, sizes: dict[str, int], seed: int, git: boo
         # The same docs_dir without the qms plugin: the baseline of (b).
         plain = (root / "mkdocs.yml").read_text(encoding="utf-8").replace("  - qms\n", "")
         (root / "mkdocs-plain.yml").write_text(plain, encoding="utf-8")
+        stamp.write_text(wanted)
+    if not (root / "sphinx-needs/light/conf.py").is_file():
         # The same objects as a sphinx-needs project: the yardstick of (e).
         subprocess.run([sys.executable, str(SPHINX_NEEDS), str(root), str(root / "sphinx-needs")], check=True)
-        stamp.write_text(wanted)
     if git and not (root / ".git").is_dir():
         commit_all(root)
     elif not git:
@@ -528,6 +542,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the generated manuals here (default: a temp dir)")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="also profile the check and the plugin")
     parser.add_argument("--no-git", dest="git", action="store_false", help="do not make the manuals git checkouts")
+    parser.add_argument("--only", choices=["e"], help="run one section alone: e, the site's weight")
     args = parser.parse_args()
     scale = 10 if args.small else 1
     sizes = {name: {k: max(v // scale, 10) for k, v in s.items()} for name, s in FULL.items()}
@@ -537,20 +552,25 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         started, code = time.perf_counter(), code_version()
-        check_root = prepare(workdir, "check", sizes["check"], args.seed, args.git)
+        check_root = None if args.only else prepare(workdir, "check", sizes["check"], args.seed, args.git)
         site_root = prepare(workdir, "site", sizes["site"], args.seed, args.git)
         large_root = prepare(workdir, "large", sizes["large"], args.seed, args.git)
         print("measuring ...", file=sys.stderr, flush=True)
         runs: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for _ in range(max(args.repeat, 1)):
+        for _ in range(0 if check_root is None else max(args.repeat, 1)):
             for step in ("floor", "check", "floor-process", "cli"):
                 runs[step].append(measure(step, check_root))
         # The three builds of (e) side by side, taking turns: the fastest of each counts.
         for _ in range(max(args.site_repeat, 1)):
-            for step in ("sphinx-needs", "build-plain", "build"):
+            for step in ("sphinx-needs", "sphinx-needs-light", "build-plain", "build"):
                 runs[step].append(measure(step, site_root))
-        found = {
-            **{step: fastest(found) for step, found in runs.items()},
+        found = {step: fastest(found) for step, found in runs.items()}
+        if check_root is None:
+            found |= {"large": measure("build", large_root), "serve-live": measure("serve-live", site_root)}
+            print_weight(found, sizes)
+            print(f"whole run: {time.perf_counter() - started:.0f} s; code measured: {code}")
+            return
+        found |= {
             "serve": measure("serve", site_root),
             "serve-date": measure("serve-date", site_root),
             "large": measure("build", large_root),
@@ -683,6 +703,7 @@ def print_report(
 def print_weight(found: dict[str, dict[str, Any]], sizes: dict[str, dict[str, int]]) -> None:
     """(e): the site's weight and speed, against the targets of issue 18."""
     needs, plain, build = found["sphinx-needs"], found["build-plain"], found["build"]
+    light = found["sphinx-needs-light"]
     large, live = found["large"], found["serve-live"]
     s, big = sizes["site"], sizes["large"]
     print(
@@ -694,12 +715,16 @@ def print_weight(found: dict[str, dict[str, Any]], sizes: dict[str, dict[str, in
         print("    sphinx-needs is not installed: pip install -e '.[bench]'")
     else:
         rows.append(("sphinx-needs, clean build (Sphinx defaults)" + _spread(needs), needs, "", ""))
+        rows.append(("sphinx-needs, sidebar without the whole toc" + _spread(light), light, "", ""))
     rows.append(("mkdocs build without the plugin" + _spread(plain), plain, "", ""))
     vs_plain = _verdict(build["seconds"] / plain["seconds"], VS_PLAIN, "x")
-    rows.append(("mkdocs build with the plugin" + _spread(build), build, f"<= {VS_PLAIN}x without", vs_plain))
+    label = f"mkdocs build with the plugin (its own time {build['plugin']:.2f} s)"
+    rows.append((label + _spread(build), build, f"<= {VS_PLAIN}x without", vs_plain))
     if not needs.get("missing"):
         versus = _verdict(build["seconds"] / needs["seconds"], VS_SPHINX_NEEDS, "x")
         rows.append(("    the same, against sphinx-needs", build, f"<= {VS_SPHINX_NEEDS}x sphinx-needs", versus))
+        lighter = f"{build['seconds'] / light['seconds']:.2f}x (no target)"
+        rows.append(("    the same, against the lighter sphinx-needs", build, "", lighter))
     output = _verdict(build["output_bytes"] / 1e6, OUTPUT_MB, "MB")
     rows.append(("    its output", build, f"<= {OUTPUT_MB} MB", output))
     ratio = large["seconds"] / build["seconds"]

@@ -1,12 +1,19 @@
 """The same manual as a sphinx-needs project: the benchmark's yardstick for the site build.
 
-    .venv/bin/python tests/bench/sphinx_needs.py MANUAL_ROOT OUT_DIR
+    .venv/bin/python tests/bench/needs_project.py MANUAL_ROOT OUT_DIR
 
 Each policy becomes a reStructuredText document with its clauses as sections, each
 checkpoint a `checkpoint` need in the document of its clause, and each evidence record a
 `record` need linking the checkpoints it satisfies, spread over the documents: the same
 objects, text and links the MkDocs site shows, in a project as `sphinx-quickstart` sets
-it up (Sphinx's default theme and sidebars, one process). Needs `pip install -e '.[bench]'`.
+it up (Sphinx's default theme and sidebars, one process). OUT_DIR/light/conf.py is the
+same configuration with a sidebar that does not hold the whole table of contents
+(`sphinx-build -c OUT_DIR/light`): Sphinx's default sidebar renders it for every
+document, which is most of the build of 200 documents. Needs `pip install -e '.[bench]'`.
+
+Not named sphinx_needs.py: run.py imports from this folder, and a module of that name
+here took the place of the extension, so that Sphinx built the documents without their
+needs (a warning that -q hid).
 
 Not collected by pytest; the benchmark is tests/bench/run.py.
 """
@@ -32,6 +39,8 @@ needs_types = [
 ]
 needs_id_regex = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 '''
+LIGHT = 'html_sidebars = {"**": ["localtoc.html", "relations.html", "searchbox.html"]}\n'
+NEED_ID = re.compile(r'\sid="([^"]+)"')  # each need rendered is an element with its id
 UNDERLINES = "#=-~^\""  # title, then heading levels 1.. (## -> "=")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 
@@ -41,6 +50,8 @@ def make_project(root: Path, out: Path) -> int:
     manual = load_manual(root).manual
     out.mkdir(parents=True, exist_ok=True)
     (out / "conf.py").write_text(CONF, encoding="utf-8")
+    (out / "light").mkdir(exist_ok=True)
+    (out / "light/conf.py").write_text(CONF + LIGHT, encoding="utf-8")
     documents: dict[str, list[str]] = {}
     for policy in sorted(manual.policies.values(), key=lambda p: p.id):
         documents[policy.id] = [*_heading(policy.title, 0), *_rst_body(policy.source.body or "")]
@@ -55,7 +66,9 @@ def make_project(root: Path, out: Path) -> int:
         (out / f"{name}.rst").write_text("\n".join(lines) + "\n", encoding="utf-8")
     toctree = [".. toctree::", "   :maxdepth: 1", "", *(f"   {name}" for name in names)]
     (out / "index.rst").write_text("\n".join([*_heading(manual_title(root), 0), *toctree]) + "\n", encoding="utf-8")
-    return len(manual.checkpoints) + len(records)
+    ids = sorted([*manual.checkpoints, *(r.id for r in records)])
+    (out / "needs.txt").write_text("\n".join(ids) + "\n", encoding="utf-8")  # run.py checks the build shows them
+    return len(ids)
 
 
 def manual_title(root: Path) -> str:
