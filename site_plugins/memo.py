@@ -98,18 +98,12 @@ class PageMemo:
     def get(self, key: str, inputs: Inputs, make: Callable[[], Made], *, page: bool = True) -> Made:
         """`make()`, or what it made before from the same inputs. `page=False`: work on a page
         made elsewhere (its sanitized HTML), not counted in `made`."""
-        self._used.add(key)
-        if not self.enabled:
-            self.made += page
-            return make()
-        inputs = (self.token("manual"), *inputs)
-        kept = self._kept.get(key)
-        if kept is not None and kept[0] == inputs:
-            value: Made = kept[1]
-            return value
+        found: Made | None = self.kept(key, inputs)  # what is made is never None
+        if found is not None:
+            return found
         self.made += page
         value = make()
-        self._kept[key] = (inputs, value)
+        self.keep(key, inputs, value)
         return value
 
     def kept(self, key: str, inputs: Inputs) -> Any:

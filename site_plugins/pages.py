@@ -11,7 +11,7 @@ Nothing here decides a status or computes a number: it shows the results.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from checks.evaluating.registers import nonconformity_register
@@ -120,29 +120,25 @@ def checkpoint_index(site: Site, number: int = 1) -> str:
         ]
         for r in _rows_of_page(site, site.doc["checkpoints"], number)
     ]
-    bounds = [(a["id"], b["id"]) for a, b in _page_bounds(site, site.doc["checkpoints"])]
-    pager = _pager(site, "checkpoints", number, bounds)
-    title = text(labels["checkpoints"]) + _page_number(site, "checkpoints", number)
-    return join_blocks(heading(1, title), as_of_line(site), pager, raw_table(headers, rows), pager)
+    pager = _pager(site, "checkpoints", number, site.doc["checkpoints"], lambda r: r["id"])
+    title = _list_title(site, "checkpoints", number)
+    return join_blocks(title, as_of_line(site), pager, raw_table(headers, rows), pager)
 
 
 def _rows_of_page(site: Site, rows: list[Any], number: int) -> list[Any]:
     return rows[(number - 1) * site.page_rows : number * site.page_rows]
 
 
-def _page_bounds(site: Site, rows: list[Any]) -> list[tuple[Any, Any]]:
-    """The first and the last row of each page of a list."""
-    n = site.page_rows
-    return [(rows[i], rows[min(i + n, len(rows)) - 1]) for i in range(0, len(rows), n)]
-
-
-def _page_number(site: Site, kind: str, number: int) -> str:
+def _list_title(site: Site, kind: str, number: int) -> str:
+    """The heading of page `number` of a list, with its number when the list has several."""
     count = site.list_count(kind)
-    return f" ({number}/{count})" if count > 1 else ""
+    return heading(1, text(site.labels[kind]) + (f" ({number}/{count})" if count > 1 else ""))
 
 
-def _pager(site: Site, kind: str, number: int, bounds: list[tuple[str, str]]) -> str:
+def _pager(site: Site, kind: str, number: int, rows: list[Any], name: Callable[[Any], str]) -> str:
     """Links to each page of a list split over pages, named by their first and last rows."""
+    size = site.page_rows
+    bounds = [(name(rows[i]), name(rows[min(i + size, len(rows)) - 1])) for i in range(0, len(rows), size)]
     if len(bounds) < 2:
         return ""
     uri, links = site.list_page(kind, number), []
@@ -525,10 +521,7 @@ def nonconformities_page(site: Site) -> str:
     late = [e for e in register if e.days_late is not None]
     blocks = [heading(1, text(labels["nonconformities"])), as_of_line(site)]
     if late:
-        roles = [(o, site.manual.roles.get(o)) for o in sorted({e.owner for e in late})]
-        owners = ", ".join(
-            site.html_link(uri, esc(role.name if role else o), site.target("role", o)) for o, role in roles
-        )
+        owners = ", ".join(site.role_html(uri, o) for o in sorted({e.owner for e in late}))
         blocks.append(admonition("failure", labels.format("nc_overdue", n=len(late)), markup=owners))
     blocks.append(table(headers, rows) or "—")
     for entry in register:
@@ -579,12 +572,7 @@ def traceability_page(site: Site, number: int = 1) -> str:
             ]
         )
     headers = [esc(labels[k]) for k in ("clause", "checkpoints", "evidence", "status")]
-    bounds = [
-        (site.clause_label(a[0], False), site.clause_label(b[0], False))
-        for a, b in _page_bounds(site, site.trace_order)
-    ]
-    pager = _pager(site, "traceability", number, bounds)
-    title = text(labels["traceability"]) + _page_number(site, "traceability", number)
+    pager = _pager(site, "traceability", number, site.trace_order, lambda row: site.clause_label(row[0], False))
     uncovered = site.html_link(
         uri,
         esc(labels.format("uncovered_count", n=len(site.uncovered))),
@@ -592,7 +580,7 @@ def traceability_page(site: Site, number: int = 1) -> str:
     )
     # Out of the search index: a row of every checkpoint, which the checkpoint's own page holds.
     return "---\nsearch: {exclude: true}\n---\n\n" + join_blocks(
-        heading(1, title),
+        _list_title(site, "traceability", number),
         as_of_line(site),
         f"<p {UNSEARCHED}>{uncovered}</p>",
         pager,
@@ -612,12 +600,10 @@ def uncovered_page(site: Site, number: int = 1) -> str:
         ]
         for ref in _rows_of_page(site, site.uncovered, number)
     ]
-    bounds = [(site.clause_label(a, False), site.clause_label(b, False)) for a, b in _page_bounds(site, site.uncovered)]
-    pager = _pager(site, "uncovered", number, bounds)
-    title = text(labels["uncovered"]) + _page_number(site, "uncovered", number)
+    pager = _pager(site, "uncovered", number, site.uncovered, lambda ref: site.clause_label(ref, False))
     headers = [esc(labels[k]) for k in ("clause", "traceability")]
     return "---\nsearch: {exclude: true}\n---\n\n" + join_blocks(
-        heading(1, title),
+        _list_title(site, "uncovered", number),
         as_of_line(site),
         text(labels.format("uncovered_note", n=len(site.uncovered))),
         pager,

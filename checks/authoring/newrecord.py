@@ -20,7 +20,6 @@ from .fsio import write_new
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _YEAR = re.compile(r"(19|2[0-9])[0-9]{2}")
-KINDS_MADE = ("nonconformity", "waiver")  # besides evidence records, by their type
 
 
 class NewRecordError(Exception):

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..model import Evidence, Manual
 from ..results import worst
+from .registers import nonconformity_register
 
 KINDS = ("checkpoint", "plan", "nonconformity", "document")
 
@@ -75,15 +76,12 @@ def due_items(manual: Manual, doc: dict[str, Any]) -> list[DueItem]:
                 )
             )
     items += _plan_items(manual, covered, as_of)
-    for nc in manual.nonconformities.values():
-        found = manual.evidence.get(nc.found_in or "")
-        if nc.due is None or (found is not None and found.date is not None and found.date > as_of):
-            continue  # not found yet on that date
-        if nc.closed is not None and nc.closed <= as_of:
+    for nc in nonconformity_register(manual, as_of):  # those found by the date
+        if nc.due is None or nc.state != "open":
             continue
-        late = nc.due < as_of
+        late = nc.days_late is not None
         status = "fail" if late else "open"  # as the nonconformities rule says once it is past due
-        items.append(DueItem(nc.due, "nonconformity", nc.id, nc.title, nc.owner, status, late, None, nc.source.rel))
+        items.append(DueItem(nc.due, "nonconformity", nc.id, nc.title, nc.owner, status, late, None, nc.path))
     for review in doc["documents"]:
         policy = manual.policies.get(review["id"])
         if review["next_review"] is None or policy is None:
